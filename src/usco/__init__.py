@@ -1,0 +1,3 @@
+"""usco: sourced facts about United States–Colombia relations."""
+
+__version__ = "0.1.0"

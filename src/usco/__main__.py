@@ -1,0 +1,3 @@
+from usco.cli import main
+
+main()

@@ -1,0 +1,452 @@
+"""The usco command line: options, one error boundary, load -> query -> render."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from usco import __version__, dataset
+from usco.model import Dataset, DatasetError, PartialDate, Topic, UscoError
+from usco.query import Filters, View
+from usco.render import OutputFormat
+
+# Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
+# ruff: noqa: UP045
+
+app = typer.Typer(
+    name="usco",
+    help=(
+        "Sourced facts about United States–Colombia relations: aid, trade, milestones, "
+        "security and migration, each figure with its source and date.\n\n"
+        "\b\nExamples:\n  usco aid --since 2016\n  usco trade -f json | jq '.[].text'\n"
+        "  usco show covid-assistance-2020\n  usco check"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,  # plain help and errors: no boxes, nothing in a docstring read as markup
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _date(text: str) -> PartialDate:
+    return PartialDate.parse(text)
+
+
+# ---------------------------------------------------------------- shared options
+
+Since = Annotated[
+    Optional[PartialDate],
+    typer.Option(parser=_date, metavar="DATE", help="Facts dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+]
+Until = Annotated[
+    Optional[PartialDate],
+    typer.Option(parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE."),
+]
+TopicOpt = Annotated[Optional[list[Topic]], typer.Option("--topic", help="Only this topic (repeatable).")]
+TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only facts with this tag (repeatable).")]
+SourceOpt = Annotated[
+    Optional[list[str]], typer.Option("--source", help="Only facts from this source id (repeatable).")
+]
+MeasureOpt = Annotated[Optional[list[str]], typer.Option("--measure", help="Only facts of this measure (repeatable).")]
+AsOf = Annotated[
+    Optional[PartialDate],
+    typer.Option(parser=_date, metavar="DATE", help="The record as it stood on DATE: later sources are ignored."),
+]
+History = Annotated[bool, typer.Option("--history", help="Show every version of revised figures, oldest first.")]
+Latest = Annotated[bool, typer.Option("--latest", help="For each measure, only its most recent period.")]
+Format = Annotated[
+    Optional[OutputFormat],
+    typer.Option("--format", "-f", help="Output format [default: table on a terminal, tsv when piped]."),
+]
+NoHeader = Annotated[bool, typer.Option("--no-header", help="Leave out the header row of csv and tsv.")]
+
+
+# ---------------------------------------------------------------- the one error boundary
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    print(f"usco: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+def _run(ctx: typer.Context, produce: Callable[[Dataset], str], *, empty_note: str | None = None) -> None:
+    """Load the dataset, produce output, write it; turn usco's errors into a message and exit code."""
+    path = dataset.resolve_path(ctx.find_root().params.get("data"))
+    try:
+        output = produce(dataset.load(path))
+    except DatasetError as error:
+        more = len(error.problems) - 1
+        also = f" (and {more} more)" if more else ""
+        raise _fail(f"invalid dataset: {error}{also}\n  run `usco check {path}` to list every problem") from None
+    except UscoError as error:
+        raise _fail(str(error)) from None
+    if not output and empty_note:
+        print(f"usco: {empty_note}", file=sys.stderr)
+    _write(output)
+
+
+def _write(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped (`usco facts | head -1`): nothing went wrong. Point stdout at
+        # /dev/null so the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+
+
+def _format(fmt: OutputFormat | None) -> OutputFormat:
+    if fmt is not None:
+        return fmt
+    return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
+
+
+def _filters(
+    since: PartialDate | None = None,
+    until: PartialDate | None = None,
+    topics: list[Topic] | None = None,
+    tags: list[str] | None = None,
+    sources: list[str] | None = None,
+    measures: list[str] | None = None,
+    words: list[str] | None = None,
+) -> Filters:
+    try:
+        return Filters(
+            since=since,
+            until=until,
+            topics=tuple(topics or ()),
+            tags=tuple(tags or ()),
+            sources=tuple(sources or ()),
+            measures=tuple(measures or ()),
+            words=tuple(words or ()),
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def _list_facts(
+    ctx: typer.Context,
+    filters: Filters,
+    view: View,
+    fmt: OutputFormat | None,
+    no_header: bool,
+) -> None:
+    from usco import query, render
+
+    def produce(data: Dataset) -> str:
+        selection = query.select(data, filters=filters, view=view)
+        listing = render.facts_listing(selection, history=view.history)
+        return render.render(listing, _format(fmt), header=not no_header)
+
+    _run(ctx, produce, empty_note="no facts match")
+
+
+# ---------------------------------------------------------------- global options
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"usco {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    data: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--data", envvar=dataset.ENV_VAR, metavar="PATH", help="Use this dataset instead of the shipped one."
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Sourced facts about United States–Colombia relations."""
+
+
+# ---------------------------------------------------------------- listing commands
+
+
+@app.command()
+def aid(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    measure: MeasureOpt = None,
+    as_of: AsOf = None,
+    history: History = False,
+    latest: Latest = False,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """Assistance amounts: what the United States gave Colombia, and for what.
+
+    \b
+    Examples:
+      usco aid --since 2016
+      usco aid --latest -f json | jq '.[] | {id, value, qualifier}'
+    """
+    filters = _filters(since, until, [Topic.AID], tag, source, measure)
+    _list_facts(ctx, filters, View(as_of, history, latest), fmt, no_header)
+
+
+@app.command()
+def trade(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    measure: MeasureOpt = None,
+    as_of: AsOf = None,
+    history: History = False,
+    latest: Latest = False,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """Trade and investment figures.
+
+    \b
+    Examples:
+      usco trade
+      usco trade --measure two-way-goods-trade -f csv
+    """
+    filters = _filters(since, until, [Topic.TRADE], tag, source, measure)
+    _list_facts(ctx, filters, View(as_of, history, latest), fmt, no_header)
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    all_facts: Annotated[bool, typer.Option("--all", help="Every dated fact, not only milestones.")] = False,
+    since: Since = None,
+    until: Until = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    as_of: AsOf = None,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """What happened when: milestones, oldest first.
+
+    \b
+    Examples:
+      usco timeline
+      usco timeline --all --since 2016
+    """
+    filters = _filters(since, until, None if all_facts else [Topic.MILESTONE], tag, source)
+    _list_facts(ctx, filters, View(as_of), fmt, no_header)
+
+
+@app.command()
+def facts(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    topic: TopicOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    measure: MeasureOpt = None,
+    as_of: AsOf = None,
+    history: History = False,
+    latest: Latest = False,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """Every fact, with any filter.
+
+    \b
+    Examples:
+      usco facts --topic security --since 2019
+      usco facts --as-of 2020-09-30 -f jsonl
+    """
+    filters = _filters(since, until, topic, tag, source, measure)
+    _list_facts(ctx, filters, View(as_of, history, latest), fmt, no_header)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    words: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words that must all occur.")],
+    since: Since = None,
+    until: Until = None,
+    topic: TopicOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    measure: MeasureOpt = None,
+    as_of: AsOf = None,
+    history: History = False,
+    latest: Latest = False,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """Facts where every word occurs (ignoring case) in the text, id, tags or source title.
+
+    \b
+    Examples:
+      usco search venezuela humanitarian
+      usco search coca --topic security -f json
+    """
+    filters = _filters(since, until, topic, tag, source, measure, words)
+    _list_facts(ctx, filters, View(as_of, history, latest), fmt, no_header)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    fact_id: Annotated[str, typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.")],
+    as_of: AsOf = None,
+    fmt: Format = None,
+) -> None:
+    """One fact in full: figure, period, source, the series it belongs to, its components.
+
+    \b
+    Examples:
+      usco show covid-assistance-2020
+      usco show covid-assistance-2020 -f json | jq .source.url
+    """
+    from usco import query, render
+
+    chosen = fmt if fmt is not None else OutputFormat.TABLE if sys.stdout.isatty() else None
+
+    def produce(data: Dataset) -> str:
+        return render.render_detail(query.detail(data, fact_id, view=View(as_of)), chosen)
+
+    _run(ctx, produce)
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    topic: TopicOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    measure: MeasureOpt = None,
+    as_of: AsOf = None,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """The documents, newest first, with how many facts each gives.
+
+    \b
+    Examples:
+      usco sources
+      usco sources --topic aid -f json | jq '.[].url'
+    """
+    from usco import query, render
+
+    filters = _filters(since, until, topic, tag, source, measure)
+
+    def produce(data: Dataset) -> str:
+        counts = query.source_counts(query.select(data, filters=filters, view=View(as_of)))
+        return render.render(render.sources_listing(counts), _format(fmt), header=not no_header)
+
+    _run(ctx, produce, empty_note="no sources match")
+
+
+@app.command()
+def topics(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    as_of: AsOf = None,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """Topics and how many facts each has.
+
+    \b
+    Example:
+      usco topics --since 2016
+    """
+    from usco import query, render
+
+    filters = _filters(since, until, None, tag, source)
+
+    def produce(data: Dataset) -> str:
+        counts = query.topic_counts(query.select(data, filters=filters, view=View(as_of)))
+        return render.render(render.topics_listing(counts), _format(fmt), header=not no_header)
+
+    _run(ctx, produce, empty_note="no facts match")
+
+
+@app.command()
+def measures(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    topic: TopicOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    as_of: AsOf = None,
+    history: History = False,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """The measures (figures tracked over time), with unit, number of periods, first and last.
+
+    \b
+    Examples:
+      usco measures
+      usco facts --measure coca-cultivation --history
+    """
+    from usco import query, render
+
+    filters = _filters(since, until, topic, tag, source)
+
+    def produce(data: Dataset) -> str:
+        summaries = query.measure_summaries(query.select(data, filters=filters, view=View(as_of, history)))
+        return render.render(render.measures_listing(summaries), _format(fmt), header=not no_header)
+
+    _run(ctx, produce, empty_note="no measures match")
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    path: Annotated[
+        Optional[Path], typer.Argument(help="Dataset to check [default: --data, USCO_DATA or the shipped one].")
+    ] = None,
+) -> None:
+    """Validate a dataset: list every problem (exit 1), or print a summary (exit 0).
+
+    \b
+    Examples:
+      usco check
+      usco check my-facts.toml
+    """
+    target = path or dataset.resolve_path(ctx.find_root().params.get("data"))
+    try:
+        data = dataset.load(target)
+    except DatasetError as error:
+        _write("".join(f"{error.path}: {problem}\n" for problem in error.problems))
+        count = len(error.problems)
+        raise _fail(f"{count} problem{'s' if count != 1 else ''} in {error.path}") from None
+    first = min(fact.date for fact in data.facts) if data.facts else None
+    last = max((fact.end or fact.date for fact in data.facts), key=lambda day: day.last) if data.facts else None
+    span = f", {first} to {last}" if first else ""
+    _write(
+        f"ok: {len(data.facts)} facts, {len(data.sources)} sources, {len(data.measures)} measures{span} ({target})\n"
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="usco")
+    except KeyboardInterrupt:  # pragma: no cover - typer turns most into exit 130 itself
+        sys.exit(130)

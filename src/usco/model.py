@@ -1,0 +1,160 @@
+"""The value types of usco: dates of varying precision, sources, measures, facts, errors."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Topic(str, Enum):
+    AID = "aid"
+    TRADE = "trade"
+    MILESTONE = "milestone"
+    SECURITY = "security"
+    MIGRATION = "migration"
+    DIPLOMACY = "diplomacy"
+    HEALTH = "health"
+
+
+class Qualifier(str, Enum):
+    EXACT = "exact"
+    MORE_THAN = "more_than"
+    AT_LEAST = "at_least"
+    NEARLY = "nearly"
+    APPROXIMATELY = "approximately"
+    ESTIMATED = "estimated"
+    UP_TO = "up_to"
+    LESS_THAN = "less_than"
+
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day ("2019", "2019-10", "2019-10-09").
+
+    It keeps its precision: "2019" is printed as "2019", never as 2019-01-01.
+    Ordering is by first day, then by precision (a year sorts before its first month).
+    """
+
+    first: dt.date
+    precision: int = field(compare=True)  # 1 year, 2 month, 3 day
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError naming what was expected."""
+        match = _PARTIAL_DATE.fullmatch(text.strip())
+        if not match:
+            raise ValueError(f"{text!r} is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        assert year is not None  # the pattern requires it
+        try:
+            first = dt.date(year, month or 1, day or 1)
+        except ValueError as exc:
+            raise ValueError(f"{text!r} is not a real date ({exc})") from None
+        return cls(first, 1 if month is None else 2 if day is None else 3)
+
+    @classmethod
+    def from_date(cls, day: dt.date) -> PartialDate:
+        return cls(day, 3)
+
+    @property
+    def last(self) -> dt.date:
+        """The last day the date covers: "2023" ends on 2023-12-31."""
+        if self.precision == 3:
+            return self.first
+        if self.precision == 2:
+            days = calendar.monthrange(self.first.year, self.first.month)[1]
+            return self.first.replace(day=days)
+        return self.first.replace(month=12, day=31)
+
+    def __str__(self) -> str:
+        return self.first.isoformat()[: {1: 4, 2: 7, 3: 10}[self.precision]]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    url: str
+    short: str | None = None
+    date: PartialDate | None = None
+    date_note: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The short name for tables."""
+        return self.short or self.id
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    topic: Topic
+    text: str
+    date: PartialDate
+    source: str
+    value: int | float | None = None
+    unit: str | None = None
+    qualifier: Qualifier = Qualifier.EXACT
+    end: PartialDate | None = None
+    measure: str | None = None
+    part_of: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def period(self) -> tuple[PartialDate, PartialDate | None]:
+        """What a revision must share with the fact it revises."""
+        return (self.date, self.end)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    path: Path
+    sources: Mapping[str, Source]
+    measures: Mapping[str, Measure]
+    facts: tuple[Fact, ...]
+
+
+class UscoError(Exception):
+    """Anything usco reports to a user as a message rather than a traceback."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a dataset, located as precisely as the file allows."""
+
+    where: str  # "fact 'covid-assistance-2020'", "fact #3", "source 'x'", "line 4, column 7"
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        location = f"{self.where}, field '{self.field}'" if self.field else self.where
+        return f"{location}: {self.message}"
+
+
+class DatasetError(UscoError):
+    """The dataset cannot be read or breaks a rule of design §1."""
+
+    def __init__(self, path: Path | str, problems: list[Problem]) -> None:
+        self.path = Path(path)
+        self.problems = tuple(problems)
+        super().__init__(f"{self.path}: {self.problems[0]}")
+
+
+class QueryError(UscoError):
+    """A thing asked for does not exist (unknown fact id or measure)."""
