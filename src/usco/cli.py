@@ -34,7 +34,10 @@ app = typer.Typer(
 
 
 def _date(text: str) -> PartialDate:
-    return PartialDate.parse(text)
+    try:
+        return PartialDate.parse(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
 
 
 # ---------------------------------------------------------------- shared options
@@ -445,8 +448,5 @@ def check(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    try:
-        app(prog_name="usco")
-    except KeyboardInterrupt:  # pragma: no cover - typer turns most into exit 130 itself
-        sys.exit(130)
+    """Run the app; typer itself turns a Ctrl-C inside a command into exit status 130."""
+    app(prog_name="usco")

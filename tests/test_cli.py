@@ -1,0 +1,331 @@
+"""The CLI as users run it, in-process: every command, every format, every error path."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from tests.conftest import SMALL
+
+Usco = Callable[..., Result]
+Write = Callable[[str], Path]
+
+LISTINGS = [
+    ("aid",),
+    ("trade",),
+    ("timeline",),
+    ("timeline", "--all"),
+    ("facts",),
+    ("search", "covid"),
+    ("sources",),
+    ("topics",),
+    ("measures",),
+]
+FORMATS = ["table", "json", "jsonl", "csv", "tsv", "markdown"]
+
+
+def _ids(result: Result) -> list[str]:
+    return [obj["id"] for obj in json.loads(result.stdout)]
+
+
+# ---------------------------------------------------------------- every command, every format
+
+
+@pytest.mark.parametrize("command", LISTINGS, ids=" ".join)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_listing_in_every_format(usco: Usco, small: Path, command: tuple[str, ...], fmt: str) -> None:
+    result = usco(*command, "--format", fmt, data=small)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.strip(), "a non-empty listing printed nothing"
+    if fmt == "json":
+        assert isinstance(json.loads(result.stdout), list)
+    elif fmt == "jsonl":
+        assert all(isinstance(json.loads(line), dict) for line in result.stdout.splitlines())
+    elif fmt in ("csv", "tsv"):
+        delimiter = "," if fmt == "csv" else "\t"
+        rows = list(csv.reader(io.StringIO(result.stdout), delimiter=delimiter))
+        assert len({len(row) for row in rows}) == 1, "rows of different widths"
+    elif fmt == "markdown":
+        assert result.stdout.splitlines()[1].startswith("|---")
+    else:
+        assert "\x1b" not in result.stdout  # CliRunner is not a terminal: no colour
+
+
+def test_aid_lists_only_aid_facts_oldest_first(usco: Usco, small: Path) -> None:
+    result = usco("aid", "-f", "json", data=small)
+    # peace-2020 (2016) and peace-2023 (2017) measure different periods: both current.
+    assert _ids(result) == ["peace-2020", "peace-2023", "covid-part", "covid-total"]
+
+
+def test_aid_since_excludes_periods_starting_earlier(usco: Usco, small: Path) -> None:
+    result = usco("aid", "--since", "2017", "-f", "json", data=small)
+    assert _ids(result) == ["peace-2023", "covid-part", "covid-total"]
+
+
+def test_trade_shows_figure_with_its_qualifier(usco: Usco, small: Path) -> None:
+    result = usco("trade", "-f", "markdown", data=small)
+    assert "nearly $29 billion" in result.stdout
+
+
+def test_timeline_milestones_and_all(usco: Usco, small: Path) -> None:
+    assert _ids(usco("timeline", "-f", "json", data=small)) == ["recognition"]
+    every = _ids(usco("timeline", "--all", "-f", "json", data=small))
+    assert every[0] == "recognition" and len(every) == 6
+
+
+def test_facts_filters(usco: Usco, small: Path) -> None:
+    assert _ids(usco("facts", "--topic", "trade", "-f", "json", data=small)) == ["trade-2019"]
+    assert _ids(usco("facts", "--tag", "covid", "-f", "json", data=small)) == ["covid-total"]
+    assert _ids(usco("facts", "--source", "report-2023", "-f", "json", data=small)) == ["peace-2023"]
+    assert _ids(usco("facts", "--measure", "peace-support", "--latest", "-f", "json", data=small)) == ["peace-2023"]
+    assert _ids(usco("facts", "--until", "1900", "-f", "json", data=small)) == ["recognition"]
+
+
+def test_facts_as_of_drops_later_sources(usco: Usco, small: Path) -> None:
+    ids = _ids(usco("facts", "--as-of", "2020-09-30", "-f", "json", data=small))
+    assert "peace-2023" not in ids and "peace-2020" in ids
+
+
+def test_search_every_word_any_case(usco: Usco, small: Path) -> None:
+    assert _ids(usco("search", "COVID", "disaster", "-f", "json", data=small)) == ["covid-part"]
+    # the source title counts too
+    assert _ids(usco("search", "report", "-f", "json", data=small)) == ["peace-2023"]
+
+
+def test_json_fact_object_fields(usco: Usco, small: Path) -> None:
+    (obj,) = json.loads(usco("facts", "--tag", "covid", "-f", "json", data=small).stdout)
+    assert obj == {
+        "id": "covid-total",
+        "topic": "aid",
+        "text": "COVID-19 assistance",
+        "value": 23600000,
+        "unit": "USD",
+        "qualifier": "more_than",
+        "date": "2020",
+        "end": "2020-09-18",
+        "measure": None,
+        "part_of": None,
+        "superseded_by": None,
+        "tags": ["covid"],
+        "source": {
+            "id": "sheet-2020",
+            "title": "Fact sheet 2020",
+            "publisher": "U.S. Department of State",
+            "url": "https://example.gov/2020",
+            "date": "2020-09-18",
+        },
+    }
+
+
+def test_tsv_is_the_default_when_piped(usco: Usco, small: Path) -> None:
+    result = usco("trade", data=small)
+    header, row = result.stdout.splitlines()
+    assert header.split("\t")[:5] == ["id", "topic", "date", "end", "value"]
+    assert row.split("\t")[:7] == ["trade-2019", "trade", "2019", "", "29000000000", "USD", "nearly"]
+
+
+def test_no_header(usco: Usco, small: Path) -> None:
+    result = usco("trade", "-f", "csv", "--no-header", data=small)
+    assert result.stdout.startswith("trade-2019,trade,2019,")
+
+
+def test_history_adds_superseded_by_column(usco: Usco, small: Path) -> None:
+    header = usco("facts", "--history", "-f", "csv", data=small).stdout.splitlines()[0]
+    assert header.endswith(",source_url,superseded_by")
+
+
+@pytest.mark.parametrize("width", ["40", "300"])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "markdown"])
+def test_machine_formats_ignore_terminal_width(usco: Usco, small: Path, fmt: str, width: str) -> None:
+    narrow = usco("facts", "-f", fmt, data=small, env={"COLUMNS": width}).stdout
+    assert narrow == usco("facts", "-f", fmt, data=small, env={"COLUMNS": "100"}).stdout
+
+
+def test_sources_newest_first_with_counts(usco: Usco, small: Path) -> None:
+    result = json.loads(usco("sources", "-f", "json", data=small).stdout)
+    assert [(s["id"], s["facts"], s["date"]) for s in result] == [
+        ("report-2023", 1, "2023-06"),
+        ("sheet-2020", 5, "2020-09-18"),
+    ]
+    assert set(result[0]) == {"id", "title", "publisher", "url", "date", "date_note", "facts"}
+
+
+def test_topics_counts(usco: Usco, small: Path) -> None:
+    result = json.loads(usco("topics", "-f", "json", data=small).stdout)
+    assert result == [{"topic": "aid", "facts": 4}, {"topic": "trade", "facts": 1}, {"topic": "milestone", "facts": 1}]
+
+
+def test_measures_summary(usco: Usco, small: Path) -> None:
+    (measure,) = json.loads(usco("measures", "-f", "json", data=small).stdout)
+    assert measure == {
+        "id": "peace-support",
+        "label": "Support to peace implementation",
+        "unit": "USD",
+        "periods": 2,
+        "facts": 2,
+        "first": "2016/2020-09-18",
+        "last": "2017/2023-06-14",
+    }
+
+
+# ---------------------------------------------------------------- show
+
+
+def test_show_piped_prints_key_value_lines(usco: Usco, small: Path) -> None:
+    result = usco("show", "covid-total", data=small)
+    pairs = dict(line.split("\t", 1) for line in result.stdout.splitlines() if not line.startswith("component"))
+    assert pairs["figure"] == "more than $23.6 million"
+    assert pairs["source_title"] == "Fact sheet 2020"
+    assert pairs["source_publisher"] == "U.S. Department of State"
+    assert pairs["source_date"] == "2020-09-18"
+    assert pairs["source_url"] == "https://example.gov/2020"
+    assert pairs["period"] == "2020 – 2020-09-18"
+    assert "component\tcovid-part: 2020 – 2020-09-18: $15.5 million" in result.stdout
+
+
+def test_show_json_has_series_and_components(usco: Usco, small: Path) -> None:
+    obj = json.loads(usco("show", "peace-2020", "-f", "json", data=small).stdout)
+    assert obj["id"] == "peace-2020"
+    assert [fact["id"] for fact in obj["series"]] == ["peace-2023"]
+    assert obj["components"] == []
+
+
+def test_show_part_names_its_whole(usco: Usco, small: Path) -> None:
+    result = usco("show", "covid-part", data=small)
+    assert "part_of\tcovid-total (more than $23.6 million)" in result.stdout
+
+
+def test_show_table(usco: Usco, small: Path) -> None:
+    result = usco("show", "covid-total", "-f", "table", data=small)
+    assert result.exit_code == 0
+    assert "more than $23.6 million" in result.stdout and "https://example.gov/2020" in result.stdout
+
+
+def test_show_unknown_id_suggests_close_ones(usco: Usco, small: Path) -> None:
+    result = usco("show", "covid-totl", data=small)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "no fact id 'covid-totl'" in result.stderr and "covid-total" in result.stderr
+
+
+# ---------------------------------------------------------------- empty results, errors
+
+
+def test_empty_json_is_an_empty_array(usco: Usco, small: Path) -> None:
+    result = usco("aid", "--since", "2030", "-f", "json", data=small)
+    assert (result.exit_code, result.stdout.strip()) == (0, "[]")
+
+
+def test_empty_table_notes_on_stderr(usco: Usco, small: Path) -> None:
+    result = usco("aid", "--since", "2030", "-f", "table", data=small)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert "no facts match" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("aid", "--since", "abc"), "'abc' is not a date"),
+        (("aid", "--since", "2020-13"), "2020-13"),
+        (("aid", "--since", "2020", "--until", "2010"), "--until 2010 is before --since 2020"),
+        (("facts", "--topic", "weather"), "weather"),
+        (("facts", "--format", "yaml"), "yaml"),
+        (("facts", "--bogus"), "--bogus"),
+        (("nonsense",), "nonsense"),
+    ],
+)
+def test_usage_errors_exit_2(usco: Usco, small: Path, args: tuple[str, ...], expected: str) -> None:
+    result = usco(*args, data=small)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr and "╭" not in result.stderr  # plain text, no box
+
+
+def test_invalid_dataset_names_first_problem_and_points_to_check(usco: Usco, write_dataset: Write) -> None:
+    broken = write_dataset(SMALL.replace('topic     = "trade"', 'topic     = "weather"'))
+    result = usco("facts", data=broken)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "fact 'trade-2019', field 'topic'" in result.stderr
+    assert "usco check" in result.stderr
+
+
+def test_unreadable_data_path(usco: Usco, tmp_path: Path) -> None:
+    result = usco("facts", data=tmp_path / "missing.toml")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "missing.toml" in result.stderr and "no such file" in result.stderr
+
+
+def test_usco_data_environment_variable(usco: Usco, small: Path) -> None:
+    result = usco("trade", "-f", "json", env={"USCO_DATA": str(small)})
+    assert _ids(result) == ["trade-2019"]
+
+
+# ---------------------------------------------------------------- check
+
+
+def test_check_clean_prints_summary(usco: Usco, small: Path) -> None:
+    result = usco("check", str(small))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("ok: 6 facts, 2 sources, 1 measures, 1822 to 2023-06-14")
+
+
+def test_check_lists_every_problem(usco: Usco, write_dataset: Write) -> None:
+    text = (
+        SMALL.replace('unit      = "USD"\nqualifier = "nearly"', 'qualifier = "nearly"')  # value without unit
+        .replace('source    = "report-2023"', 'source    = "nowhere"')  # unknown source
+        .replace('date      = "1822"', 'date      = "1822-13"')  # bad date
+    )
+    result = usco("check", str(write_dataset(text)))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    assert any("fact 'trade-2019', field 'unit': required" in line for line in lines)
+    assert any("fact 'peace-2023', field 'source'" in line for line in lines)
+    assert any("fact 'recognition', field 'date'" in line for line in lines)
+    assert "3 problems" in result.stderr
+
+
+def test_check_uses_data_option(usco: Usco, small: Path) -> None:
+    assert usco("check", data=small).stdout.startswith("ok: 6 facts")
+
+
+def test_check_syntax_error_with_line_and_column(usco: Usco, write_dataset: Write) -> None:
+    result = usco("check", str(write_dataset('[sources.x]\ntitle = "unclosed\n')))
+    assert result.exit_code == 1
+    assert "line 2, column" in result.stdout and "TOML syntax error" in result.stdout
+
+
+def test_check_shipped_dataset_is_clean(usco: Usco) -> None:
+    result = usco("check")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.startswith("ok: ")
+
+
+# ---------------------------------------------------------------- help and version
+
+
+@pytest.mark.parametrize(
+    "command", ["aid", "trade", "timeline", "facts", "search", "show", "sources", "topics", "measures", "check"]
+)
+def test_every_command_has_help_with_an_example(usco: Usco, command: str) -> None:
+    result = usco(command, "--help")
+    assert result.exit_code == 0
+    assert f"usco {command}" in result.stdout.split("Example", 1)[1]
+
+
+def test_version(usco: Usco) -> None:
+    from usco import __version__
+
+    assert usco("--version").stdout.strip() == f"usco {__version__}"
+
+
+def test_completion_is_offered(usco: Usco) -> None:
+    assert "--install-completion" in usco("--help").stdout

@@ -1,0 +1,191 @@
+"""The installed `usco` in a subprocess: real pipes, a pseudo-terminal, signals, a wheel install."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+import venv
+from fcntl import ioctl
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SOURCES
+
+BIN = Path(sys.executable).parent
+USCO = str(BIN / "usco")
+REPO = Path(__file__).resolve().parents[1]
+COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7]|38;)[0-9;]*m")  # a foreground colour SGR
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    env.update(extra)
+    return env
+
+
+def _many_facts(path: Path, count: int) -> Path:
+    facts = "".join(
+        f'[[facts]]\nid = "fact-{i}"\ntopic = "aid"\ntext = "Generated fact number {i} for a long listing"\n'
+        f'value = {i + 1}\nunit = "USD"\ndate = "{2000 + i % 20}"\nsource = "sheet-2020"\n\n'
+        for i in range(count)
+    )
+    path.write_text(SOURCES + facts, encoding="utf-8")
+    return path
+
+
+def _run_in_pty(args: list[str], env: dict[str, str], columns: int = 120) -> tuple[int, str]:
+    """Run usco with stdout and stderr on a pseudo-terminal of the given width."""
+    main, secondary = pty.openpty()
+    ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    process = subprocess.Popen([USCO, *args], stdout=secondary, stderr=secondary, stdin=subprocess.DEVNULL, env=env)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    return process.wait(timeout=30), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_piped_default_is_tsv_without_escape_codes() -> None:
+    result = subprocess.run([USCO, "aid", "--since", "2016"], capture_output=True, text=True, env=_env(), check=False)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("id\ttopic\tdate\tend\tvalue")
+    assert "\x1b" not in result.stdout and result.stderr == ""
+    expected = "covid-assistance-2020\taid\t2020\t2020-09-18\t23600000\tUSD\tmore_than"
+    assert any(line.startswith(expected) for line in lines)
+
+
+def test_json_through_a_real_pipe_parses() -> None:
+    result = subprocess.run([USCO, "trade", "-f", "json"], capture_output=True, text=True, env=_env(), check=False)
+    facts = json.loads(result.stdout)
+    assert {fact["id"] for fact in facts} >= {"two-way-goods-trade-2019"}
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "usco", "--version"], capture_output=True, text=True, env=_env(), check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("usco ")
+
+
+def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    data = _many_facts(tmp_path / "many.toml", 3000)  # far more output than a pipe buffer holds
+    process = subprocess.Popen(
+        [USCO, "--data", str(data), "facts"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # what `| head -1` does
+    code = process.wait(timeout=30)
+    stderr = process.stderr.read().decode()
+    assert first.startswith(b"id\t")
+    assert code == 0
+    assert stderr == ""
+
+
+def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
+    data = _many_facts(tmp_path / "big.toml", 60000)  # seconds of parsing: time to interrupt
+    process = subprocess.Popen(
+        [USCO, "--data", str(data), "facts", "-f", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(USCO_NO_CACHE="1"),
+    )
+    time.sleep(0.8)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"Traceback" not in stderr
+    assert stdout == b""
+
+
+def test_table_on_a_terminal_has_colour_and_whole_ids() -> None:
+    code, screen = _run_in_pty(["aid", "--since", "2016"], _env(TERM="xterm-256color"), columns=140)
+    assert code == 0
+    assert COLOUR.search(screen), "no colour on a terminal"
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", screen)
+    assert "more than $23.6 million" in plain
+    assert "covid-assistance-2020" in plain
+    assert "id\ttopic" not in plain  # a table, not TSV
+
+
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}], ids=["NO_COLOR", "TERM=dumb"])
+def test_no_colour_when_asked(env: dict[str, str]) -> None:
+    code, screen = _run_in_pty(["aid"], _env(**{"TERM": "xterm-256color", **env}))
+    assert code == 0
+    assert "more than $23.6 million" in screen
+    assert not COLOUR.search(screen)
+
+
+def test_force_color_when_piped() -> None:
+    result = subprocess.run(
+        [USCO, "aid", "-f", "table"],
+        capture_output=True,
+        text=True,
+        env=_env(FORCE_COLOR="1", TERM="xterm-256color"),
+        check=False,
+    )
+    assert COLOUR.search(result.stdout)
+
+
+def test_narrow_terminal_keeps_ids_and_figures_whole() -> None:
+    code, screen = _run_in_pty(["aid"], _env(TERM="xterm-256color", NO_COLOR="1"), columns=60)
+    assert code == 0
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", screen).splitlines()
+    assert any(line.strip() == "bilateral-assistance-two-decades-2020" for line in lines)
+    assert any("more than $10 billion" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_wheel_in_a_fresh_venv_finds_its_data_from_anywhere(tmp_path: Path) -> None:
+    """A non-editable install carries data/facts.toml inside the package."""
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = wheels.glob("usco-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    subprocess.run([env_dir / "bin" / "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    check = subprocess.run(
+        [env_dir / "bin" / "usco", "check"], cwd=elsewhere, capture_output=True, text=True, env=_env(), check=False
+    )
+    assert check.returncode == 0, check.stderr
+    assert "site-packages/usco/data/facts.toml" in check.stdout
+    aid = subprocess.run(
+        [env_dir / "bin" / "usco", "aid", "--since", "2016", "-f", "json"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=False,
+    )
+    assert "covid-assistance-2020" in {fact["id"] for fact in json.loads(aid.stdout)}
+
+
+def test_editable_or_checkout_install_finds_the_repository_data(tmp_path: Path) -> None:
+    """The test environment is the README's editable install: it must read data/facts.toml."""
+    check = subprocess.run([USCO, "check"], cwd=tmp_path, capture_output=True, text=True, env=_env(), check=False)
+    assert check.returncode == 0, check.stderr
+    installed_as_wheel = "site-packages/usco/data" in check.stdout
+    assert installed_as_wheel or str(REPO / "data" / "facts.toml") in check.stdout

@@ -1,0 +1,101 @@
+"""The shipped dataset: every seed figure present, exactly as the seed documents print it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from usco import dataset, query
+from usco.model import Dataset, Fact, Qualifier
+
+SHEET = "state-2020-09-18-partnership"  # seeds/001: the September 18, 2020 fact sheet
+PAGE = "state-undated-countries-areas-colombia"  # seeds/000: the undated country page
+
+# (fact id, value, unit, qualifier, source) — each read off the seed documents by hand.
+SEED_FIGURES = [
+    ("covid-assistance-2020", 23_600_000, "USD", Qualifier.MORE_THAN, SHEET),
+    ("covid-disaster-assistance-2020", 15_500_000, "USD", Qualifier.EXACT, SHEET),
+    ("covid-humanitarian-assistance-2020", 8_100_000, "USD", Qualifier.EXACT, SHEET),
+    ("covid-ventilators-2020", 200, "ventilators", Qualifier.EXACT, SHEET),
+    ("bilateral-assistance-two-decades-2020", 10_000_000_000, "USD", Qualifier.MORE_THAN, SHEET),
+    ("partnership-two-centuries-2020", 200, "years", Qualifier.NEARLY, SHEET),
+    ("coca-reduction-goal-2023", 50, "percent", Qualifier.EXACT, SHEET),
+    ("coca-eradication-2019", 100_000, "hectares", Qualifier.MORE_THAN, SHEET),
+    ("peace-implementation-support-2020", 1_000_000_000, "USD", Qualifier.MORE_THAN, SHEET),
+    ("two-way-goods-trade-2019", 29_000_000_000, "USD", Qualifier.NEARLY, SHEET),
+    ("us-affiliate-jobs-2020", 90_000, "jobs", Qualifier.MORE_THAN, SHEET),
+    ("us-agricultural-exports-2019", 2_500_000_000, "USD", Qualifier.EXACT, SHEET),
+    ("us-agricultural-exports-growth-ctpa-2019", 2, "multiple", Qualifier.MORE_THAN, SHEET),
+    ("venezuela-crisis-assistance-2020", 344_000_000, "USD", Qualifier.MORE_THAN, SHEET),
+    ("venezuela-crisis-humanitarian-2020", 265_000_000, "USD", Qualifier.MORE_THAN, SHEET),
+    ("venezuelans-in-colombia-2020-09", 1_700_000, "people", Qualifier.ESTIMATED, SHEET),
+    ("us-businesses-in-colombia-2019", 250, "businesses", Qualifier.APPROXIMATELY, PAGE),
+]
+
+# Dated milestones and figures without a number: (fact id, date as stored, source).
+SEED_STATEMENTS = [
+    ("us-recognizes-colombia-1822", "1822", SHEET),
+    ("first-diplomatic-presence-1823", "1823", SHEET),
+    ("pompeo-friendship-statement-2019", "2019-10-09", SHEET),
+    ("pompeo-visit-2020", "2020-09-18", SHEET),
+    ("largest-trade-investment-partner-2020", "2020-09-18", SHEET),
+    ("third-largest-latam-trade-partner-2020", "2020-09-18", SHEET),
+    ("ctpa-prosperity-2020", "2020-09-18", SHEET),
+    ("america-crece-growth-initiative-2020", "2020-09-18", SHEET),
+    ("diplomatic-relations-1822", "1822", PAGE),
+    ("primary-us-exports-2019", "2019", PAGE),
+    ("primary-us-imports-2019", "2019", PAGE),
+    ("ctpa-aims-2019", "2019", PAGE),
+    ("us-investment-sectors-2019", "2019", PAGE),
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return dataset.load(dataset.default_path())
+
+
+def _fact(data: Dataset, fact_id: str) -> Fact:
+    return query.find_fact(data, fact_id)
+
+
+@pytest.mark.parametrize(("fact_id", "value", "unit", "qualifier", "source"), SEED_FIGURES)
+def test_seed_figure_as_printed(
+    shipped: Dataset, fact_id: str, value: int, unit: str, qualifier: Qualifier, source: str
+) -> None:
+    fact = _fact(shipped, fact_id)
+    assert (fact.value, fact.unit, fact.qualifier, fact.source) == (value, unit, qualifier, source)
+
+
+@pytest.mark.parametrize(("fact_id", "date", "source"), SEED_STATEMENTS)
+def test_seed_statement_present(shipped: Dataset, fact_id: str, date: str, source: str) -> None:
+    fact = _fact(shipped, fact_id)
+    assert (str(fact.date), fact.source, fact.value) == (date, source, None)
+
+
+def test_seed_source_dates(shipped: Dataset) -> None:
+    sheet, page = shipped.sources[SHEET], shipped.sources[PAGE]
+    assert sheet.date is not None and sheet.date.first == dt.date(2020, 9, 18) and sheet.date.precision == 3
+    # The country page prints no date: a partial date with the evidence in date_note.
+    assert page.date is not None and str(page.date) == "2019"
+    assert page.date_note and "no date" in page.date_note.lower()
+
+
+def test_seed_components(shipped: Dataset) -> None:
+    assert _fact(shipped, "covid-disaster-assistance-2020").part_of == "covid-assistance-2020"
+    assert _fact(shipped, "covid-humanitarian-assistance-2020").part_of == "covid-assistance-2020"
+    assert _fact(shipped, "venezuela-crisis-humanitarian-2020").part_of == "venezuela-crisis-assistance-2020"
+
+
+def test_every_fact_of_the_seed_sheet_is_accounted_for(shipped: Dataset) -> None:
+    """A new fact from a seed document must be added to the lists above, with its figure."""
+    listed = {row[0] for row in SEED_FIGURES} | {row[0] for row in SEED_STATEMENTS}
+    from_seeds = {fact.id for fact in shipped.facts if fact.source in (SHEET, PAGE)}
+    unlisted_without_value = {fact_id for fact_id in from_seeds - listed if _fact(shipped, fact_id).value is None}
+    assert from_seeds - listed == unlisted_without_value, "a seed figure is missing from SEED_FIGURES"
+
+
+def test_shipped_dataset_is_valid_and_sourced(shipped: Dataset) -> None:
+    assert len(shipped.facts) >= len(SEED_FIGURES) + len(SEED_STATEMENTS)
+    assert all(fact.source in shipped.sources for fact in shipped.facts)
