@@ -70,6 +70,10 @@ def figure(fact: Fact) -> str:
         amount = f"{_scaled(fact.value)}%"
     elif fact.unit == "multiple":
         amount = f"{_scaled(fact.value)}×"
+    elif fact.unit == "rank":
+        amount = f"No. {_scaled(fact.value)}"
+    elif fact.unit == "count":
+        amount = _scaled(fact.value)
     else:
         amount = f"{_scaled(fact.value)} {fact.unit}"
     words = _QUALIFIER_WORDS[fact.qualifier]
