@@ -329,3 +329,142 @@ def test_version(usco: Usco) -> None:
 
 def test_completion_is_offered(usco: Usco) -> None:
     assert "--install-completion" in usco("--help").stdout
+
+
+# ---------------------------------------------------------------- time views through the CLI
+
+SERIES = """
+[sources.report-2020]
+title = "Coca report 2020"
+publisher = "ONDCP"
+url = "https://example.gov/coca-2020"
+date = 2020-06-01
+
+[sources.report-2021]
+title = "Coca report 2021"
+publisher = "ONDCP"
+url = "https://example.gov/coca-2021"
+date = "2021"
+
+[sources.undated-page]
+title = "Undated page"
+publisher = "Someone"
+url = "https://example.gov/undated"
+date_note = "No date anywhere on the page."
+
+[measures.coca]
+label = "Coca cultivation"
+unit = "hectares"
+
+[[facts]]
+id = "coca-2018"
+topic = "security"
+text = "Coca cultivation in 2018"
+value = 208_000
+unit = "hectares"
+date = "2018"
+source = "report-2020"
+measure = "coca"
+
+[[facts]]
+id = "coca-2019-first"
+topic = "security"
+text = "Coca cultivation in 2019, first estimate"
+value = 212_000
+unit = "hectares"
+date = "2019"
+source = "report-2020"
+measure = "coca"
+
+[[facts]]
+id = "coca-2019-revised"
+topic = "security"
+text = "Coca cultivation in 2019, revised"
+value = 154_000
+unit = "hectares"
+date = "2019"
+source = "report-2021"
+measure = "coca"
+
+[[facts]]
+id = "coca-2019-undated"
+topic = "security"
+text = "Coca cultivation in 2019, per an undated page"
+value = 150_000
+unit = "hectares"
+qualifier = "approximately"
+date = "2019"
+source = "undated-page"
+measure = "coca"
+"""
+
+
+def _series(usco: Usco, write_dataset: Write, *args: str) -> list[tuple[str, str | None]]:
+    result = usco("facts", *args, "-f", "json", data=write_dataset(SERIES))
+    assert result.exit_code == 0, result.stderr
+    return [(obj["id"], obj["superseded_by"]) for obj in json.loads(result.stdout)]
+
+
+def test_default_view_hides_superseded_versions(usco: Usco, write_dataset: Write) -> None:
+    assert _series(usco, write_dataset) == [("coca-2018", None), ("coca-2019-revised", None)]
+
+
+def test_history_shows_every_version_oldest_source_first(usco: Usco, write_dataset: Write) -> None:
+    assert _series(usco, write_dataset, "--history") == [
+        ("coca-2018", None),
+        ("coca-2019-undated", "coca-2019-first"),  # an undated source never supersedes a dated one
+        ("coca-2019-first", "coca-2019-revised"),
+        ("coca-2019-revised", None),
+    ]
+
+
+def test_latest_keeps_the_most_recent_period(usco: Usco, write_dataset: Write) -> None:
+    assert _series(usco, write_dataset, "--latest") == [("coca-2019-revised", None)]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        ("2020-05-31", []),
+        ("2020-06", [("coca-2018", None), ("coca-2019-first", None)]),
+        ("2021-06-30", [("coca-2018", None), ("coca-2019-first", None)]),  # "2021" counts as 2021-12-31
+        ("2021", [("coca-2018", None), ("coca-2019-revised", None)]),
+    ],
+)
+def test_as_of_sees_the_record_as_it_stood(
+    usco: Usco, write_dataset: Write, as_of: str, expected: list[tuple[str, None]]
+) -> None:
+    assert _series(usco, write_dataset, "--as-of", as_of) == expected
+
+
+def test_history_table_marks_superseded_rows(usco: Usco, write_dataset: Write) -> None:
+    result = usco("facts", "--history", "-f", "table", data=write_dataset(SERIES), env={"COLUMNS": "200"})
+    assert "superseded by coca-2019-revised" in result.stdout
+    assert "4 facts, 2 superseded" in result.stdout
+
+
+def test_show_tells_how_a_figure_moved(usco: Usco, write_dataset: Write) -> None:
+    result = usco("show", "coca-2019-revised", data=write_dataset(SERIES))
+    series = [line for line in result.stdout.splitlines() if line.startswith("series\t")]
+    assert series == [
+        "series\tcoca-2018: 2018: 208,000 hectares (report-2020 (2020-06-01))",
+        "series\tcoca-2019-undated: 2019: approximately 150,000 hectares (undated-page (undated))"
+        " [superseded by coca-2019-first]",
+        "series\tcoca-2019-first: 2019: 212,000 hectares (report-2020 (2020-06-01)) [superseded by coca-2019-revised]",
+    ]
+
+
+def test_measures_lists_periods(usco: Usco, write_dataset: Write) -> None:
+    (measure,) = json.loads(usco("measures", "-f", "json", data=write_dataset(SERIES)).stdout)
+    assert (measure["periods"], measure["facts"], measure["first"], measure["last"]) == (2, 2, "2018", "2019")
+
+
+def test_sources_count_every_fact_they_give_and_show_date_notes(usco: Usco, write_dataset: Write) -> None:
+    sources = json.loads(usco("sources", "-f", "json", data=write_dataset(SERIES)).stdout)
+    # newest first, undated last; a source whose only fact was revised still gives that fact
+    assert [(source["id"], source["facts"]) for source in sources] == [
+        ("report-2021", 1),
+        ("report-2020", 2),
+        ("undated-page", 1),
+    ]
+    assert sources[2]["date"] is None and sources[2]["date_note"] == "No date anywhere on the page."

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from usco import dataset, query
-from usco.model import Dataset, Fact, Qualifier
+from usco.model import Dataset, Fact, PartialDate, Qualifier
 
 SHEET = "state-2020-09-18-partnership"  # seeds/001: the September 18, 2020 fact sheet
 PAGE = "state-undated-countries-areas-colombia"  # seeds/000: the undated country page
@@ -99,3 +99,62 @@ def test_every_fact_of_the_seed_sheet_is_accounted_for(shipped: Dataset) -> None
 def test_shipped_dataset_is_valid_and_sourced(shipped: Dataset) -> None:
     assert len(shipped.facts) >= len(SEED_FIGURES) + len(SEED_STATEMENTS)
     assert all(fact.source in shipped.sources for fact in shipped.facts)
+
+
+# ---------------------------------------------------------------- facts through time (design §2)
+
+
+def _peace(data: Dataset, view: query.View) -> list[str]:
+    filters = query.Filters(measures=("peace-implementation-support",))
+    return [row.fact.id for row in query.select(data, filters=filters, view=view).rows]
+
+
+def test_peace_support_as_of_september_2020_is_the_fact_sheet_figure(shipped: Dataset) -> None:
+    as_of = query.View(as_of=PartialDate.parse("2020-09-30"))
+    assert _peace(shipped, as_of) == ["peace-implementation-support-2020"]
+    fact = _fact(shipped, "peace-implementation-support-2020")
+    assert (fact.value, fact.qualifier) == (1_000_000_000, Qualifier.MORE_THAN)
+
+
+def test_peace_support_latest_is_the_newest_running_total(shipped: Dataset) -> None:
+    (latest,) = _peace(shipped, query.View(latest=True))
+    fact = _fact(shipped, latest)
+    newest_end = max((f.end or f.date).last for f in shipped.facts if f.measure == "peace-implementation-support")
+    assert fact.end is not None and fact.end.last == newest_end
+    assert fact.value == 1_500_000_000 and str(fact.date) == "2017"
+
+
+def test_as_of_lists_fewer_facts(shipped: Dataset) -> None:
+    everything = query.select(shipped).rows
+    then = query.select(shipped, view=query.View(as_of=PartialDate.parse("2020-09-30"))).rows
+    assert 0 < len(then) < len(everything)
+    assert all(row.source.date is not None and row.source.date.last <= dt.date(2020, 9, 30) for row in then)
+
+
+def test_restated_figures_are_revisions(shipped: Dataset) -> None:
+    """Three CRS editions give the FARC ex-combatants of 2017; the newest stands."""
+    filters = query.Filters(measures=("farc-ex-combatants",))
+    history = query.select(shipped, filters=filters, view=query.View(history=True)).rows
+    assert [(row.fact.value, row.superseded_by is None) for row in history] == [
+        (11_000, False),
+        (13_200, False),
+        (13_300, True),
+    ]
+    assert [row.fact.value for row in query.select(shipped, filters=filters).rows] == [13_300]
+
+
+def test_every_measure_fact_has_its_measures_unit(shipped: Dataset) -> None:
+    for fact in shipped.facts:
+        if fact.measure:
+            assert fact.unit == shipped.measures[fact.measure].unit, fact.id
+
+
+def test_dataset_cites_at_least_forty_sources(shipped: Dataset) -> None:
+    cited = {fact.source for fact in shipped.facts}
+    assert len(cited) >= 40
+
+
+def test_undated_sources_explain_themselves(shipped: Dataset) -> None:
+    for source in shipped.sources.values():
+        if source.date is None:
+            assert source.date_note, source.id

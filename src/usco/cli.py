@@ -1,7 +1,5 @@
 """The usco command line: options, one error boundary, load -> query -> render."""
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Callable
@@ -353,7 +351,8 @@ def sources(
     filters = _filters(since, until, topic, tag, source, measure)
 
     def produce(data: Dataset) -> str:
-        counts = query.source_counts(query.select(data, filters=filters, view=View(as_of)))
+        # A source gives its facts whether or not a later document revised them.
+        counts = query.source_counts(query.select(data, filters=filters, view=View(as_of, history=True)))
         return render.render(render.sources_listing(counts), _format(fmt), header=not no_header)
 
     _run(ctx, produce, empty_note="no sources match")

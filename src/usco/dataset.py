@@ -105,6 +105,9 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
         if line is None and position:  # tomllib before 3.14 only has it in the text
             line, column = int(position[1]), int(position[2])
         message = _TOML_POSITION.sub("", message).strip()
+        if line is None and "end of document" in str(exc):
+            lines = text.split("\n")
+            line, column = len(lines), len(lines[-1]) + 1
         where = f"line {line}, column {column}" if line else "file"
         raise DatasetError(path, [Problem(where, None, f"TOML syntax error: {message}")]) from None
     except RecursionError:
@@ -128,7 +131,8 @@ def _build(path: Path, raw: dict[str, Any]) -> Dataset:
     sources = dict(_sources(raw.get("sources", {}), found))
     measures = dict(_measures(raw.get("measures", {}), found))
     facts = list(_facts(raw.get("facts", []), found))
-    _check_references(facts, sources, measures, found)
+    _check_references(raw, found)
+    _check_figures(facts, measures, found)
     if found.problems:
         raise DatasetError(path, found.problems)
     return Dataset(
@@ -193,9 +197,8 @@ def _facts(raw: Any, found: _Collector) -> Iterator[Fact]:
         if not isinstance(entry, dict):
             found.add(f"fact #{index}", None, "must be a table")
             continue
-        fact_id = entry.get("id")
-        named = isinstance(fact_id, str) and _ID.fullmatch(fact_id)
-        where = f"fact {fact_id!r}" if named else f"fact #{index}"
+        named = isinstance(entry.get("id"), str) and _ID.fullmatch(entry["id"])
+        where = _fact_location(entry, index)
         _unknown_fields(entry, _FACT_FIELDS, where, found)
         fields = _Fields(entry, where, found)
         fact_id = fields.text("id")
@@ -208,6 +211,12 @@ def _facts(raw: Any, found: _Collector) -> Iterator[Fact]:
         fact = _fact(entry, fields, where, found)
         if fact is not None and not fields.failed and named:
             yield fact
+
+
+def _fact_location(entry: Mapping[str, Any], index: int) -> str:
+    """ "fact 'id'" when the id is usable, else "fact #N" (1-based)."""
+    fact_id = entry.get("id")
+    return f"fact {fact_id!r}" if isinstance(fact_id, str) and _ID.fullmatch(fact_id) else f"fact #{index}"
 
 
 def _fact(entry: dict[str, Any], fields: _Fields, where: str, found: _Collector) -> Fact | None:
@@ -333,61 +342,77 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _check_references(
-    facts: list[Fact],
-    sources: Mapping[str, Source],
-    measures: Mapping[str, Measure],
-    found: _Collector,
-) -> None:
+def _check_references(raw: dict[str, Any], found: _Collector) -> None:
+    """source, measure and part_of name something declared, even when that entry has problems of its own.
+
+    Checked on the raw tables so that one broken entry is reported once, with no
+    false "is not a key" for everything that refers to it, and so that a fact with
+    another problem still gets its references checked.
+    """
+    entries = raw.get("facts", [])
+    if not isinstance(entries, list):
+        return
+    declared = {
+        "source": set(raw.get("sources", {})) if isinstance(raw.get("sources"), dict) else set(),
+        "measure": set(raw.get("measures", {})) if isinstance(raw.get("measures"), dict) else set(),
+        "part_of": {entry.get("id") for entry in entries if isinstance(entry, dict)},
+    }
+    what = {"source": "a key in [sources]", "measure": "a key in [measures]", "part_of": "a fact id"}
+    parents: dict[str, str] = {}
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            continue
+        where = _fact_location(entry, index)
+        for field, names in declared.items():
+            name = entry.get(field)
+            if isinstance(name, str) and name not in names:
+                found.add(where, field, f"{name!r} is not {what[field]}")
+        if isinstance(entry.get("id"), str) and isinstance(entry.get("part_of"), str):
+            parents[entry["id"]] = entry["part_of"]
+    for fact_id in _cycles(parents):
+        found.add(f"fact {fact_id!r}", "part_of", "is part of itself (a cycle in part_of)")
+
+
+def _check_figures(facts: list[Fact], measures: Mapping[str, Measure], found: _Collector) -> None:
+    """Rules between valid facts: components within their whole, one unit and one version per measure."""
     by_id = {fact.id: fact for fact in facts}
     periods: dict[tuple[str, str, tuple[PartialDate, PartialDate | None]], str] = {}
     for fact in facts:
         where = f"fact {fact.id!r}"
-        if fact.source not in sources:
-            found.add(where, "source", f"{fact.source!r} is not a key in [sources]")
-        if fact.part_of is not None:
-            whole = by_id.get(fact.part_of)
-            if whole is None:
-                found.add(where, "part_of", f"{fact.part_of!r} is not a fact id")
-            elif _larger_than_whole(fact, whole):
-                found.add(where, "value", f"{fact.value} is larger than its whole {whole.id!r} ({whole.value})")
-        if fact.measure is not None:
-            measure = measures.get(fact.measure)
-            if measure is None:
-                found.add(where, "measure", f"{fact.measure!r} is not a key in [measures]")
-            elif fact.value is None:
-                found.add(where, "value", f"required for a fact of measure {measure.id!r}")
-            elif fact.unit != measure.unit:
-                found.add(where, "unit", f"{fact.unit!r} differs from measure {measure.id!r} unit {measure.unit!r}")
-            key = (fact.source, fact.measure, fact.period)
-            if key in periods:
-                found.add(
-                    where,
-                    "measure",
-                    f"source {fact.source!r} already gives {periods[key]!r} for this measure and period",
-                )
-            else:
-                periods[key] = fact.id
-    for fact_id in _cycles(by_id):
-        found.add(f"fact {fact_id!r}", "part_of", "is part of itself (a cycle in part_of)")
+        whole = by_id.get(fact.part_of) if fact.part_of else None
+        if whole is not None and _larger_than_whole(fact, whole):
+            found.add(where, "value", f"{fact.value} is larger than its whole {whole.id!r} ({whole.value})")
+        measure = measures.get(fact.measure) if fact.measure else None
+        if measure is None:
+            continue
+        if fact.value is None:
+            found.add(where, "value", f"required for a fact of measure {measure.id!r}")
+        elif fact.unit != measure.unit:
+            found.add(where, "unit", f"{fact.unit!r} differs from measure {measure.id!r} unit {measure.unit!r}")
+        key = (fact.source, measure.id, fact.period)
+        if key in periods:
+            message = f"source {fact.source!r} already gives {periods[key]!r} for this measure and period"
+            found.add(where, "measure", message)
+        else:
+            periods[key] = fact.id
 
 
 def _larger_than_whole(part: Fact, whole: Fact) -> bool:
     return part.unit == whole.unit and part.value is not None and whole.value is not None and part.value > whole.value
 
 
-def _cycles(by_id: Mapping[str, Fact]) -> list[str]:
-    """Ids of facts whose part_of chain leads back to themselves."""
+def _cycles(parents: Mapping[str, str]) -> list[str]:
+    """Ids whose part_of chain leads back to themselves."""
     looping = []
-    for start in by_id:
+    for start in parents:
         seen = {start}
-        current = by_id[start].part_of
-        while current is not None and current in by_id:
+        current = parents.get(start)
+        while current is not None:
             if current == start:
                 looping.append(start)
                 break
             if current in seen:  # a cycle further up, reported from its own members
                 break
             seen.add(current)
-            current = by_id[current].part_of
+            current = parents.get(current)
     return looping

@@ -32,7 +32,7 @@ class Qualifier(str, Enum):
     LESS_THAN = "less_than"
 
 
-_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 @dataclass(frozen=True, order=True)
@@ -55,7 +55,7 @@ class PartialDate:
         year, month, day = (int(part) if part else None for part in match.groups())
         assert year is not None  # the pattern requires it
         try:
-            first = dt.date(year, month or 1, day or 1)
+            first = dt.date(year, 1 if month is None else month, 1 if day is None else day)
         except ValueError as exc:
             raise ValueError(f"{text!r} is not a real date ({exc})") from None
         return cls(first, 1 if month is None else 2 if day is None else 3)
