@@ -131,3 +131,12 @@ def usco(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
         return CliRunner().invoke(app, argv, env=env)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own empty cache directory (subprocesses inherit it)."""
+    directory = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(directory))
+    monkeypatch.delenv("USCO_NO_CACHE", raising=False)
+    return directory

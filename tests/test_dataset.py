@@ -141,7 +141,7 @@ def test_valid_dataset_loads_with_the_values_written(write_dataset: WriteDataset
 
 def test_loaded_dataset_is_immutable(write_dataset: WriteDataset) -> None:
     data = dataset.load(write_dataset(VALID))
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # a NamedTuple's "can't set attribute"
         data.facts[0].value = 1  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         data.sources["sheet"].title = "Other"  # type: ignore[misc]
@@ -325,12 +325,15 @@ SYNTAX = [
     pytest.param('[sources.a]\ntitle = "a"\n\n[sources.b\ntitle = "b"\n', 4, id="unclosed-table-header"),
     pytest.param('x = 1\n[[facts]\nid = "a"\n', 2, id="unclosed-array-of-tables-header"),
     pytest.param('x = 1\n[[facts]]\ntags = ["a", "b"\nid = "a"\n', 4, id="unclosed-array"),
-    pytest.param("x = 1\ny = {a = 1\n", 2, id="unclosed-inline-table"),
+    # Opened on line 2; a parser may point there or at the end of the file (tomli: line 3, column 1).
+    pytest.param("x = 1\ny = {a = 1\n", (2, 3), id="unclosed-inline-table"),
 ]
 
 
 @pytest.mark.parametrize(("text", "line"), SYNTAX)
-def test_toml_syntax_error_gives_line_and_column(write_dataset: WriteDataset, text: str, line: int) -> None:
+def test_toml_syntax_error_gives_line_and_column(
+    write_dataset: WriteDataset, text: str, line: int | tuple[int, ...]
+) -> None:
     path = write_dataset(text)
     with pytest.raises(DatasetError) as caught:
         dataset.load(path)
@@ -339,7 +342,7 @@ def test_toml_syntax_error_gives_line_and_column(write_dataset: WriteDataset, te
     assert message.startswith(f"{path}: ")
     position = re.search(r"line (\d+), column (\d+)", message)
     assert position, message
-    assert int(position[1]) == line, message
+    assert int(position[1]) in (line if isinstance(line, tuple) else (line,)), message
     assert len(caught.value.problems) == 1
 
 

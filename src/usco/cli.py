@@ -77,9 +77,10 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def _run(ctx: typer.Context, produce: Callable[[Dataset], str], *, empty_note: str | None = None) -> None:
     """Load the dataset, produce output, write it; turn usco's errors into a message and exit code."""
-    path = dataset.resolve_path(ctx.find_root().params.get("data"))
+    root = ctx.find_root().params
+    path = dataset.resolve_path(root.get("data"))
     try:
-        output = produce(dataset.load(path))
+        output = produce(dataset.load(path, use_cache=not root.get("no_cache")))
     except DatasetError as error:
         more = len(error.problems) - 1
         also = f" (and {more} more)" if more else ""
@@ -166,6 +167,12 @@ def _main(
             "--data", envvar=dataset.ENV_VAR, metavar="PATH", help="Use this dataset instead of the shipped one."
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Parse the dataset afresh, without reading or writing the cache (USCO_NO_CACHE=1)."
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -433,7 +440,7 @@ def check(
     """
     target = path or dataset.resolve_path(ctx.find_root().params.get("data"))
     try:
-        data = dataset.load(target)
+        data = dataset.load(target, use_cache=False)  # check always reads the file itself
     except DatasetError as error:
         _write("".join(f"{error.path}: {problem}\n" for problem in error.problems))
         count = len(error.problems)

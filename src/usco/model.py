@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Topic(str, Enum):
@@ -101,8 +102,10 @@ class Measure:
     unit: str
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
+    """One claim of one document. A NamedTuple rather than a frozen dataclass: just as
+    immutable, and about five times cheaper to build, which counts at 100,000 facts."""
+
     id: str
     topic: Topic
     text: str

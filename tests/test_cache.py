@@ -1,0 +1,113 @@
+"""The dataset cache never changes an answer, and nothing in the cache directory is trusted."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from tests.conftest import SMALL
+from usco import cache, dataset
+
+Usco = Callable[..., Result]
+
+
+def _cache_files(directory: Path) -> list[Path]:
+    return sorted((directory / "usco").glob("*.json"))
+
+
+def test_second_load_comes_from_the_cache_and_is_identical(small: Path, _private_cache: Path) -> None:
+    first = dataset.load(small)
+    assert len(_cache_files(_private_cache)) == 1
+    second = dataset.load(small)
+    assert second == first
+
+
+def test_no_cache_writes_nothing(small: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dataset.load(small, use_cache=False)
+    monkeypatch.setenv("USCO_NO_CACHE", "1")
+    dataset.load(small)
+    assert _cache_files(_private_cache) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table", "markdown"])
+def test_output_is_identical_with_and_without_cache(usco: Usco, small: Path, fmt: str) -> None:
+    cold = usco("facts", "--history", "-f", fmt, data=small)
+    warm = usco("facts", "--history", "-f", fmt, data=small)
+    uncached = usco("--no-cache", "facts", "--history", "-f", fmt, data=small)
+    assert cold.stdout == warm.stdout == uncached.stdout
+    assert cold.exit_code == warm.exit_code == uncached.exit_code == 0
+
+
+def test_a_changed_dataset_is_read_again(usco: Usco, small: Path) -> None:
+    assert "nearly $29 billion" in usco("trade", "-f", "markdown", data=small).stdout
+    small.write_text(SMALL.replace("29_000_000_000", "31_000_000_000"), encoding="utf-8")
+    assert "nearly $31 billion" in usco("trade", "-f", "markdown", data=small).stdout
+
+
+def test_same_size_and_mtime_but_new_content_is_read_again(small: Path) -> None:
+    """The content hash is part of the key: size and mtime alone can lie."""
+    before = dataset.load(small)
+    status = small.stat()
+    small.write_text(SMALL.replace("29_000_000_000", "39_000_000_000"), encoding="utf-8")
+    os.utime(small, ns=(status.st_atime_ns, status.st_mtime_ns))
+    after = dataset.load(small)
+    assert [f.value for f in after.facts] != [f.value for f in before.facts]
+    assert 39_000_000_000 in [f.value for f in after.facts]
+
+
+@pytest.mark.parametrize(
+    "corruption",
+    [
+        b"",
+        b"{not json",
+        b"[]",
+        b'{"key": "wrong"}',
+        b"\x80\x81 binary",
+    ],
+    ids=["empty", "truncated", "foreign", "wrong-key", "binary"],
+)
+def test_corrupt_cache_is_ignored_and_rebuilt(small: Path, _private_cache: Path, corruption: bytes) -> None:
+    expected = dataset.load(small)
+    (cache_file,) = _cache_files(_private_cache)
+    cache_file.write_bytes(corruption)
+    assert dataset.load(small) == expected
+    assert cache_file.read_bytes() != corruption  # rebuilt
+
+
+def test_tampered_cache_with_the_right_key_is_not_trusted(small: Path, _private_cache: Path) -> None:
+    """A cache whose key matches but whose facts are not valid objects is rebuilt."""
+    expected = dataset.load(small)
+    (cache_file,) = _cache_files(_private_cache)
+    text = cache_file.read_text(encoding="utf-8")
+    cache_file.write_text(text.replace('"aid"', '"not-a-topic"', 1), encoding="utf-8")
+    assert dataset.load(small) == expected
+    cache_file.write_text(text.replace("23600000", '"23600000"', 1), encoding="utf-8")  # value as a string
+    assert dataset.load(small) == expected
+
+
+def test_read_only_cache_directory_never_breaks_a_query(
+    usco: Usco, small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if os.geteuid() == 0:
+        # root writes anyway; a file where the directory should be is unwritable for everyone
+        blocked = tmp_path / "blocked"
+        blocked.write_text("not a directory")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(locked))
+    result = usco("trade", "-f", "json", data=small)
+    assert result.exit_code == 0 and '"trade-2019"' in result.stdout
+    assert result.stderr == ""
+
+
+def test_cache_directory_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.directory() == tmp_path / "usco"
