@@ -140,3 +140,8 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CACHE_HOME", str(directory))
     monkeypatch.delenv("USCO_NO_CACHE", raising=False)
     return directory
+
+
+# Hypothesis profiles ("default", "long") for the fuzz tests: registered here, before
+# pytest's configure step loads the one named by --hypothesis-profile.
+from tests import hypothesis_profiles  # noqa: E402, F401

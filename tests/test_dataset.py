@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -143,7 +142,7 @@ def test_loaded_dataset_is_immutable(write_dataset: WriteDataset) -> None:
     data = dataset.load(write_dataset(VALID))
     with pytest.raises(AttributeError):  # a NamedTuple's "can't set attribute"
         data.facts[0].value = 1  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         data.sources["sheet"].title = "Other"  # type: ignore[misc]
     with pytest.raises(TypeError):
         data.sources["new"] = data.sources["sheet"]  # type: ignore[index]

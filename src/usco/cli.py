@@ -4,7 +4,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -16,7 +16,7 @@ from usco.render import OutputFormat
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
 # ruff: noqa: UP045
 
-app = typer.Typer(
+_APP_SETTINGS: dict[str, Any] = dict(
     name="usco",
     help=(
         "Sourced facts about United States–Colombia relations: aid, trade, milestones, "
@@ -29,6 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app = typer.Typer(**_APP_SETTINGS)
 
 
 def _date(text: str) -> PartialDate:
@@ -453,6 +454,31 @@ def check(
     )
 
 
+def _invoked_command(args: list[str]) -> str | None:
+    """The subcommand named on the command line, skipping the global options before it."""
+    takes_value = {"--data"}
+    arguments = iter(args)
+    for argument in arguments:
+        if argument in takes_value:
+            next(arguments, None)
+        elif not argument.startswith("-"):
+            return argument
+    return None
+
+
 def main() -> None:
-    """Run the app; typer itself turns a Ctrl-C inside a command into exit status 130."""
-    app(prog_name="usco")
+    """Run the app; typer itself turns a Ctrl-C inside a command into exit status 130.
+
+    Typer builds every command's parameters before running one (about 0.7 ms each), so
+    a call that names a known command gets an app with that command alone. Help, shell
+    completion and unknown names see the full app.
+    """
+    named = _invoked_command(sys.argv[1:])
+    commands = [info for info in app.registered_commands if info.callback and info.callback.__name__ == named]
+    if commands and "_USCO_COMPLETE" not in os.environ:
+        single = typer.Typer(**_APP_SETTINGS)
+        single.registered_callback = app.registered_callback
+        single.registered_commands = commands
+        single(prog_name="usco")
+    else:
+        app(prog_name="usco")

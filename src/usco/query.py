@@ -7,33 +7,44 @@ Order of operations (design §2): --as-of first (drop later sources), then revis
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, Topic
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What a listing asks for; empty collections mean "any"."""
-
-    since: PartialDate | None = None
-    until: PartialDate | None = None
-    topics: Collection[Topic] = ()
-    tags: Collection[str] = ()
-    sources: Collection[str] = ()
-    measures: Collection[str] = ()
-    words: Sequence[str] = ()  # search: every word must occur somewhere
-
-    def __post_init__(self) -> None:
-        if self.since and self.until and self.until.last < self.since.first:
-            raise ValueError(f"--until {self.until} is before --since {self.since}")
+class _FilterFields(NamedTuple):
+    since: PartialDate | None
+    until: PartialDate | None
+    topics: Collection[Topic]
+    tags: Collection[str]
+    sources: Collection[str]
+    measures: Collection[str]
+    words: Sequence[str]
 
 
-@dataclass(frozen=True)
-class View:
+class Filters(_FilterFields):
+    """What a listing asks for; empty collections mean "any"; search words must all occur."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
+        topics: Collection[Topic] = (),
+        tags: Collection[str] = (),
+        sources: Collection[str] = (),
+        measures: Collection[str] = (),
+        words: Sequence[str] = (),
+    ) -> Filters:
+        if since and until and until.last < since.first:
+            raise ValueError(f"--until {until} is before --since {since}")
+        return super().__new__(cls, since, until, topics, tags, sources, measures, words)
+
+
+class View(NamedTuple):
     """Which versions of the record to see (design §2)."""
 
     as_of: PartialDate | None = None
@@ -41,8 +52,7 @@ class View:
     latest: bool = False
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A fact as a listing shows it: with the version that superseded it, if any."""
 
     fact: Fact
@@ -50,12 +60,11 @@ class Row:
     superseded_by: str | None = None
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """The facts a view keeps, in listing order, plus everything needed to show them."""
 
     rows: tuple[Row, ...]
-    dataset: Dataset = field(repr=False)
+    dataset: Dataset
 
 
 def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View()) -> Selection:
@@ -173,13 +182,14 @@ def find_measure(dataset: Dataset, measure_id: str) -> Measure:
 
 
 def _unknown(kind: str, wanted: str, known: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     return f"no {kind} {wanted!r}{hint}"
 
 
-@dataclass(frozen=True)
-class Detail:
+class Detail(NamedTuple):
     """One fact in full, with its measure's series and its components."""
 
     row: Row
@@ -215,8 +225,7 @@ def detail(dataset: Dataset, fact_id: str, *, view: View = View()) -> Detail:
 # ---------------------------------------------------------------- summaries
 
 
-@dataclass(frozen=True)
-class SourceCount:
+class SourceCount(NamedTuple):
     source: Source
     facts: int
 
@@ -235,8 +244,7 @@ def topic_counts(selection: Selection) -> list[tuple[Topic, int]]:
     return [(topic, counts[topic]) for topic in Topic if counts[topic]]
 
 
-@dataclass(frozen=True)
-class MeasureSummary:
+class MeasureSummary(NamedTuple):
     measure: Measure
     periods: int
     facts: int

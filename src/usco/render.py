@@ -9,15 +9,15 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from usco.model import Fact, PartialDate, Qualifier, Source
 from usco.query import Detail, MeasureSummary, Row, Selection, SourceCount
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from rich.console import Console
 
 
@@ -42,8 +42,7 @@ _QUALIFIER_WORDS = {
     Qualifier.UP_TO: "up to",
     Qualifier.LESS_THAN: "less than",
 }
-_SCALES = ((Decimal(10**9), "billion"), (Decimal(10**6), "million"))
-_CENT = Decimal("0.01")
+_SCALES = ((10**9, "billion"), (10**6, "million"))
 
 
 def _decimal_text(number: Decimal) -> str:
@@ -53,10 +52,13 @@ def _decimal_text(number: Decimal) -> str:
 
 def _scaled(value: int | float) -> str:
     """23600000 -> "23.6 million"; never rounds: a figure that needs more digits is written out."""
+    from decimal import Decimal  # only figures for people need it
+
     number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
     for scale, word in _SCALES:
-        if abs(number) >= scale and (number / scale).quantize(_CENT) == number / scale:
-            return f"{_decimal_text(number / scale)} {word}"
+        scaled = number / scale
+        if abs(number) >= scale and scaled.quantize(Decimal("0.01")) == scaled:
+            return f"{_decimal_text(scaled)} {word}"
     return _decimal_text(number)
 
 
@@ -198,16 +200,15 @@ def _markdown(header: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """One result in every shape the formats need."""
 
     header: tuple[str, ...]
     records: list[tuple[Any, ...]]  # flat values for csv/tsv
     objects: list[dict[str, Any]]  # json/jsonl
     draw: Callable[[Console], None]  # the Rich view
-    markdown_header: tuple[str, ...] | None = None  # markdown may show words instead of raw values
-    markdown_records: list[tuple[Any, ...]] | None = None
+    # Markdown may show words instead of raw values; built only when asked for.
+    markdown: Callable[[], tuple[Sequence[str], list[tuple[Any, ...]]]] | None = None
 
 
 def render(listing: Listing, fmt: OutputFormat, *, header: bool = True, console: Console | None = None) -> str:
@@ -218,7 +219,7 @@ def render(listing: Listing, fmt: OutputFormat, *, header: bool = True, console:
     if fmt in (OutputFormat.CSV, OutputFormat.TSV):
         return _delimited(listing.header, listing.records, fmt, header)
     if fmt is OutputFormat.MARKDOWN:
-        return _markdown(listing.markdown_header or listing.header, listing.markdown_records or listing.records)
+        return _markdown(*(listing.markdown() if listing.markdown else (listing.header, listing.records)))
     return draw(listing.draw, console)
 
 
@@ -246,11 +247,13 @@ def facts_listing(selection: Selection, *, history: bool = False) -> Listing:
         records=[record(row) for row in rows],
         objects=[fact_object(row) for row in rows],
         draw=lambda console: _draw_facts(console, _with_components(rows), history=history),
-        markdown_header=("date", "figure", "fact", "source", "id"),
-        markdown_records=[
-            (period(row.fact), figure(row.fact), row.fact.text, source_label(row.source), row.fact.id)
-            for row in _with_components(rows)
-        ],
+        markdown=lambda: (
+            ("date", "figure", "fact", "source", "id"),
+            [
+                (period(row.fact), figure(row.fact), row.fact.text, source_label(row.source), row.fact.id)
+                for row in _with_components(rows)
+            ],
+        ),
     )
 
 

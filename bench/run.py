@@ -1,0 +1,214 @@
+"""Benchmark usco against baselines measured in the same run.
+
+Machines here are noisy, so every figure is a median over interleaved rounds and is
+read as a ratio to a baseline timed alongside it, never as an absolute threshold.
+
+    python bench/run.py                     # all sizes (several minutes)
+    python bench/run.py --sizes 100 --rounds 3
+
+Uses the `usco` installed next to this interpreter, the standard library, and jq and
+sqlite3 where they are installed (real alternatives a user has).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pty
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PYTHON = sys.executable
+USCO = str(Path(sys.executable).parent / "usco")
+QUERY = ["facts", "--topic", "aid", "--since", "2016", "-f", "json"]
+TOPICS = ["aid", "trade", "security", "migration", "milestone", "diplomacy", "health"]
+
+
+def generate(facts: int, path: Path) -> Path:
+    """A valid dataset of *facts* facts: one source per hundred facts, one measure."""
+    rng = random.Random(facts)
+    sources = max(1, facts // 100)
+    parts = [
+        f'[sources.src-{s}]\ntitle = "Generated source {s}"\npublisher = "Bench"\n'
+        f'url = "https://example.org/{s}"\ndate = "{2000 + s % 24}"\n'
+        for s in range(sources)
+    ]
+    parts.append('[measures.bench]\nlabel = "Bench measure"\nunit = "USD"\n')
+    for i in range(facts):
+        parts.append(
+            f'[[facts]]\nid = "fact-{i}"\ntopic = "{TOPICS[i % 7]}"\n'
+            f'text = "Generated fact {i} about U.S.-Colombia relations, for benchmarking"\n'
+            f'value = {rng.randint(1, 10**9)}\nunit = "USD"\nqualifier = "more_than"\n'
+            f'date = "{2000 + i % 24}"\nend = 2024-01-{1 + i % 28:02d}\nsource = "src-{i % sources}"\n'
+            f'tags = ["bench", "t{i % 10}"]\n'
+        )
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def run_piped(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one run, stdout to a pipe that is read to the end."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert process.stdout is not None
+    while process.stdout.read(1 << 16):
+        pass
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} exited {process.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+def run_pty(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """The same, on a pseudo-terminal (so usco draws its Rich table)."""
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.execve(command[0], command, env)
+    while True:
+        try:
+            if not os.read(fd, 1 << 16):
+                break
+        except OSError:
+            break
+    _, status, usage = os.wait4(pid, 0)
+    os.close(fd)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed on a terminal")
+    return elapsed, usage.ru_maxrss
+
+
+class Case:
+    def __init__(self, name: str, run: Callable[[], tuple[float, int]], baseline: str | None) -> None:
+        self.name, self.run, self.baseline = name, run, baseline
+        self.times: list[float] = []
+        self.rss: list[int] = []
+
+
+def measure(cases: list[Case], rounds: int) -> None:
+    for case in cases:  # one warm-up each: file caches, the dataset cache
+        case.run()
+    for _ in range(rounds):
+        for case in cases:  # interleaved, so load on the machine hits every case alike
+            elapsed, rss = case.run()
+            case.times.append(elapsed)
+            case.rss.append(rss)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000, 100_000])
+    parser.add_argument("--rounds", type=int, default=15, help="rounds for start-up cases and sizes below 10,000")
+    args = parser.parse_args()
+    if not Path(USCO).exists():
+        raise SystemExit(f"bench: no usco next to {PYTHON}; install it first")
+
+    work = Path(tempfile.mkdtemp(prefix="usco-bench-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "USCO_NO_CACHE", "NO_COLOR")}
+    env["XDG_CACHE_HOME"] = str(work / "cache")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's Python keeps its bytecode
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(Path(USCO).parents[1])], check=False, env=env)
+    terminal_env = {**env, "TERM": "xterm-256color", "COLUMNS": "160"}
+
+    def piped(command: list[str], with_env: dict[str, str] = env) -> Callable[[], tuple[float, int]]:
+        return lambda: run_piped(command, with_env)
+
+    def cold(command: list[str]) -> Callable[[], tuple[float, int]]:
+        def once() -> tuple[float, int]:
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            return run_piped(command, env)
+
+        return once
+
+    startup = [
+        Case("python -c pass", piped([PYTHON, "-c", "pass"]), "import typer"),
+        Case("import typer", piped([PYTHON, "-c", "import typer"]), None),
+        Case(
+            "import typer, rich.console, rich.table",
+            piped([PYTHON, "-c", "import typer, rich.console, rich.table"]),
+            None,
+        ),
+        Case(
+            "usco aid --since 2016 -f json (piped)",
+            piped([USCO, "aid", "--since", "2016", "-f", "json"]),
+            "import typer",
+        ),
+        Case(
+            "usco aid --since 2016 (table, terminal)",
+            lambda: run_pty([USCO, "aid", "--since", "2016"], terminal_env),
+            "import typer, rich.console, rich.table",
+        ),
+    ]
+    measure(startup, args.rounds)
+    results = list(startup)
+
+    jq, sqlite = shutil.which("jq"), shutil.which("sqlite3")
+    smallest_warm = f"usco {args.sizes[0]:,} facts, warm (cached)"
+    for size in args.sizes:
+        data = generate(size, work / f"facts-{size}.toml")
+        exported = work / f"facts-{size}.json"
+        exported.write_bytes(
+            subprocess.run(
+                [USCO, "--data", str(data), "facts", "-f", "json"], capture_output=True, check=True, env=env
+            ).stdout
+        )
+        query = [USCO, "--data", str(data), *QUERY]
+        cases = [
+            Case(f"usco {size:,} facts, cold (parse, cache)", cold(query), smallest_warm),
+            Case(f"usco {size:,} facts, warm (cached)", piped(query), smallest_warm),
+        ]
+        if jq:
+            program = '[.[] | select(.topic == "aid" and (.date[0:4] | tonumber) >= 2016)]'
+            cases.append(
+                Case(
+                    f"jq, same query over {size:,} facts (JSON)",
+                    piped([jq, program, str(exported)]),
+                    f"usco {size:,} facts, warm (cached)",
+                )
+            )
+        if sqlite:
+            database = work / f"facts-{size}.db"
+            with sqlite3.connect(database) as connection:
+                connection.execute("create table facts (id text primary key, topic text, date text, body text)")
+                connection.executemany(
+                    "insert into facts values (?, ?, ?, ?)",
+                    ((f["id"], f["topic"], f["date"], json.dumps(f)) for f in json.loads(exported.read_bytes())),
+                )
+            sql = "select json_group_array(json(body)) from facts where topic = 'aid' and substr(date, 1, 4) >= '2016'"
+            cases.append(
+                Case(
+                    f"sqlite3, same query over {size:,} facts",
+                    piped([sqlite, str(database), sql]),
+                    f"usco {size:,} facts, warm (cached)",
+                )
+            )
+        measure(cases, args.rounds if size < 10_000 else max(3, args.rounds // 5))
+        results += cases
+
+    medians = {case.name: statistics.median(case.times) for case in results}
+    print(f"usco benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.rounds} rounds")
+    print(f"{'case':<50} {'median ms':>10} {'ratio':>7}  {'to':<40} {'peak RSS MiB':>12}")
+    for case in results:
+        base = case.baseline
+        ratio = f"{medians[case.name] / medians[base]:.2f}" if base in medians else ""
+        print(
+            f"{case.name:<50} {medians[case.name] * 1000:>10.1f} {ratio:>7}  {base or '':<40}"
+            f" {max(case.rss) / 1024:>12.1f}"
+        )
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The benchmark script runs (smallest size only) and reports every case with a ratio."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"
+
+
+def test_benchmark_smoke() -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH), "--sizes", "100", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {line.split("  ")[0].strip(): line for line in result.stdout.splitlines()[2:]}
+    for case in (
+        "import typer",
+        "usco aid --since 2016 -f json (piped)",
+        "usco aid --since 2016 (table, terminal)",
+        "usco 100 facts, cold (parse, cache)",
+        "usco 100 facts, warm (cached)",
+    ):
+        assert case in rows, result.stdout
+    # ratios are printed against baselines timed in the same run
+    assert rows["usco aid --since 2016 -f json (piped)"].split()[-4].replace(".", "").isdigit()
