@@ -313,7 +313,8 @@ def test_check_shipped_dataset_is_clean(usco: Usco) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["aid", "trade", "timeline", "facts", "search", "show", "sources", "topics", "measures", "check"]
+    "command",
+    ["aid", "trade", "timeline", "facts", "search", "show", "sources", "topics", "measures", "check", "chart"],
 )
 def test_every_command_has_help_with_an_example(usco: Usco, command: str) -> None:
     result = usco(command, "--help")
@@ -468,3 +469,67 @@ def test_sources_count_every_fact_they_give_and_show_date_notes(usco: Usco, writ
         ("undated-page", 1),
     ]
     assert sources[2]["date"] is None and sources[2]["date_note"] == "No date anywhere on the page."
+
+
+# ---------------------------------------------------------------- chart, export, timeline view
+
+
+def test_chart_piped_prints_the_series_as_tsv(usco: Usco, write_dataset: Write) -> None:
+    result = usco("chart", "coca", data=write_dataset(SERIES))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t")[:3] == ["group", "period", "value"]
+    assert [line.split("\t")[1:3] for line in lines[1:]] == [["2018", "208000"], ["2019", "154000"]]
+
+
+def test_chart_svg_is_written(usco: Usco, write_dataset: Write, tmp_path: Path) -> None:
+    target = tmp_path / "coca.svg"
+    result = usco("chart", "coca", "--svg", str(target), data=write_dataset(SERIES))
+    assert result.exit_code == 0, result.stderr
+    svg = target.read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg") and "208,000" in svg  # Rich writes spaces as &#160;
+    assert result.stdout == ""
+
+
+def test_chart_unknown_measure_suggests(usco: Usco, small: Path) -> None:
+    result = usco("chart", "peace", data=small)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "no measure 'peace'" in result.stderr and "peace-support" in result.stderr
+
+
+def test_export_sqlite_refuses_to_overwrite(usco: Usco, small: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    target = tmp_path / "usco.db"
+    first = usco("export", "sqlite", str(target), data=small)
+    assert first.exit_code == 0, first.stderr
+    with sqlite3.connect(target) as db:
+        assert db.execute("select count(*) from facts").fetchone() == (6,)
+    again = usco("export", "sqlite", str(target), data=small)
+    assert again.exit_code == 1 and "--force" in again.stderr
+    forced = usco("export", "sqlite", str(target), "--force", "--topic", "trade", data=small)
+    assert forced.exit_code == 0
+    with sqlite3.connect(target) as db:
+        assert db.execute("select id from facts").fetchall() == [("trade-2019",)]
+
+
+def test_export_datapackage_writes_its_files(usco: Usco, small: Path, tmp_path: Path) -> None:
+    result = usco("export", "datapackage", str(tmp_path / "pkg"), data=small)
+    assert result.exit_code == 0, result.stderr
+    names = sorted(Path(line).name for line in result.stdout.splitlines())
+    assert names == ["datapackage.json", "facts.csv", "measures.csv", "sources.csv"]
+
+
+def test_timeline_table_is_a_spine_of_years(usco: Usco, small: Path) -> None:
+    result = usco("timeline", "--all", "-f", "table", data=small, env={"COLUMNS": "120"})
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("1822 ●") and "recognition" in lines[0]
+    assert any(line.startswith("2020 ●") for line in lines)
+    assert sum("2020" in line[:5] for line in lines) == 1  # each year once, where it begins
+
+
+@pytest.mark.parametrize("command", ["sqlite", "datapackage"])
+def test_export_commands_have_help_with_an_example(usco: Usco, command: str) -> None:
+    result = usco("export", command, "--help")
+    assert result.exit_code == 0
+    assert f"usco export {command}" in result.stdout.split("Example", 1)[1]

@@ -140,12 +140,14 @@ def _list_facts(
     view: View,
     fmt: OutputFormat | None,
     no_header: bool,
+    *,
+    timeline: bool = False,
 ) -> None:
     from usco import query, render
 
     def produce(data: Dataset) -> str:
         selection = query.select(data, filters=filters, view=view)
-        listing = render.facts_listing(selection, history=view.history)
+        listing = render.facts_listing(selection, history=view.history, timeline=timeline)
         return render.render(listing, _format(fmt), header=not no_header)
 
     _run(ctx, produce, empty_note="no facts match")
@@ -254,7 +256,7 @@ def timeline(
       usco timeline --all --since 2016
     """
     filters = _filters(since, until, None if all_facts else [Topic.MILESTONE], tag, source)
-    _list_facts(ctx, filters, View(as_of), fmt, no_header)
+    _list_facts(ctx, filters, View(as_of), fmt, no_header, timeline=True)
 
 
 @app.command()
@@ -423,6 +425,122 @@ def measures(
         return render.render(render.measures_listing(summaries), _format(fmt), header=not no_header)
 
     _run(ctx, produce, empty_note="no measures match")
+
+
+@app.command()
+def chart(
+    ctx: typer.Context,
+    measure: Annotated[str, typer.Argument(metavar="MEASURE", help="A measure id, as `usco measures` lists them.")],
+    svg: Annotated[Optional[Path], typer.Option("--svg", metavar="FILE", help="Save the chart as SVG.")] = None,
+    since: Since = None,
+    until: Until = None,
+    as_of: AsOf = None,
+    history: History = False,
+    no_header: NoHeader = False,
+) -> None:
+    """A measure's series as horizontal bars; piped, its series as TSV.
+
+    \b
+    Examples:
+      usco chart coca-cultivation
+      usco chart venezuelans-in-colombia --svg venezuelans.svg
+    """
+    from usco import chart as charts
+    from usco import chart_view, query
+
+    filters = _filters(since, until, measures=[measure])
+
+    def produce(data: Dataset) -> str:
+        series = charts.chart_series(
+            query.select(data, filters=filters, view=View(as_of, history)), query.find_measure(data, measure)
+        )
+        label = data.measures[measure].label
+        if svg is not None:
+            chart_view.save_svg(series, label, svg)
+            return ""
+        if not sys.stdout.isatty():
+            return chart_view.chart_tsv(series, header=not no_header, history=history)
+        return chart_view.chart_text(series, label)
+
+    _run(ctx, produce)
+    if svg is not None:
+        print(f"usco: chart saved to {svg}", file=sys.stderr)
+
+
+export_app = typer.Typer(
+    help="Write the facts to files for other tools: SQLite (sqlite3, Datasette) or a Frictionless Data Package.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("sqlite")
+def export_sqlite(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The SQLite database to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    since: Since = None,
+    until: Until = None,
+    topic: TopicOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    measure: MeasureOpt = None,
+    as_of: AsOf = None,
+    history: History = False,
+    latest: Latest = False,
+) -> None:
+    """Tables sources, measures and facts in one SQLite file, written atomically.
+
+    \b
+    Examples:
+      usco export sqlite usco.db && sqlite3 usco.db 'select id, value from facts limit 5'
+      usco export sqlite usco.db --force && datasette usco.db
+    """
+    from usco import export, query
+
+    filters = _filters(since, until, topic, tag, source, measure)
+
+    def produce(data: Dataset) -> str:
+        export.export_sqlite(query.select(data, filters=filters, view=View(as_of, history, latest)), file, force=force)
+        return ""
+
+    _run(ctx, produce)
+    print(f"usco: wrote {file}", file=sys.stderr)
+
+
+@export_app.command("datapackage")
+def export_datapackage(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Directory for the CSV files and datapackage.json.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")] = False,
+    since: Since = None,
+    until: Until = None,
+    topic: TopicOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    measure: MeasureOpt = None,
+    as_of: AsOf = None,
+    history: History = False,
+    latest: Latest = False,
+) -> None:
+    """CSV files plus datapackage.json (a Frictionless Data Package).
+
+    \b
+    Examples:
+      usco export datapackage usco-data
+      frictionless validate usco-data/datapackage.json
+    """
+    from usco import export, query
+
+    filters = _filters(since, until, topic, tag, source, measure)
+
+    def produce(data: Dataset) -> str:
+        selection = query.select(data, filters=filters, view=View(as_of, history, latest))
+        paths = export.export_datapackage(selection, directory, force=force)
+        return "".join(f"{path}\n" for path in paths)
+
+    _run(ctx, produce)
 
 
 @app.command()

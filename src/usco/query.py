@@ -184,7 +184,8 @@ def find_measure(dataset: Dataset, measure_id: str) -> Measure:
 def _unknown(kind: str, wanted: str, known: list[str]) -> str:
     import difflib
 
-    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
+    containing = [name for name in known if wanted and wanted.casefold() in name.casefold()]
+    close = list(dict.fromkeys(difflib.get_close_matches(wanted, known, n=3, cutoff=0.5) + containing))[:3]
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     return f"no {kind} {wanted!r}{hint}"
 

@@ -230,7 +230,7 @@ FACT_COLUMNS = (
 )  # fmt: skip
 
 
-def facts_listing(selection: Selection, *, history: bool = False) -> Listing:
+def facts_listing(selection: Selection, *, history: bool = False, timeline: bool = False) -> Listing:
     rows = selection.rows
     header = FACT_COLUMNS + (("superseded_by",) if history else ())
 
@@ -246,7 +246,11 @@ def facts_listing(selection: Selection, *, history: bool = False) -> Listing:
         header=header,
         records=[record(row) for row in rows],
         objects=[fact_object(row) for row in rows],
-        draw=lambda console: _draw_facts(console, _with_components(rows), history=history),
+        draw=(
+            (lambda console: _draw_timeline(console, rows))
+            if timeline
+            else (lambda console: _draw_facts(console, _with_components(rows), history=history))
+        ),
         markdown=lambda: (
             ("date", "figure", "fact", "source", "id"),
             [
@@ -495,6 +499,39 @@ def _draw_fact_blocks(console: Console, rows: Sequence[Row]) -> None:
         console.print(head)
         console.print(Padding(body, (0, 0, 1, 2)))
     console.print(Text(f"{len(rows)} facts", style=_DIM))
+
+
+def _draw_timeline(console: Console, rows: Sequence[Row]) -> None:
+    """Years as a spine, events beside them: each year printed once, where it begins."""
+    if not rows:
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True, style="bold")  # year
+    grid.add_column(no_wrap=True, style=_DIM)  # spine
+    grid.add_column(no_wrap=True, style=_DIM)  # rest of the date
+    grid.add_column(ratio=1)  # event
+    grid.add_column(no_wrap=True, style=_ID_STYLE)  # id
+    previous = None
+    for row in rows:
+        fact = row.fact
+        year = str(fact.date)[:4]
+        event = Text(visible(fact.text))
+        if fact.value is not None:
+            event.append("  " + figure(fact), style=_FIGURE_STYLE)
+        new_year = year != previous
+        grid.add_row(
+            year if new_year else "",
+            "●" if new_year else "│",
+            period(fact)[4:].lstrip("-").strip(),
+            event,
+            visible(fact.id),
+        )
+        previous = year
+    console.print(grid)
+    console.print(Text(f"{len(rows)} events · usco show ID for sources", style=_DIM))
 
 
 def _draw_sources(console: Console, counts: list[SourceCount]) -> None:

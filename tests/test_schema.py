@@ -1,0 +1,128 @@
+"""schema/fact.schema.json describes exactly one object of the json/jsonl output (design §4)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from usco import dataset, query, render
+from usco.model import Qualifier, Topic
+from usco.query import View
+from usco.render import OutputFormat
+
+jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed (pip install -e '.[test]')")
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "fact.schema.json"
+
+
+@pytest.fixture(scope="module")
+def validator() -> Any:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> query.Selection:
+    return query.select(dataset.load(dataset.default_path()), view=View(history=True))
+
+
+def problems(validator: Any, obj: Any) -> list[str]:
+    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(obj)]
+
+
+def test_every_fact_of_the_shipped_dataset_is_valid(validator: Any, shipped: query.Selection) -> None:
+    assert shipped.rows, "the shipped dataset has facts"
+    assert any(row.superseded_by for row in shipped.rows), "history includes superseded versions"
+    invalid = {row.fact.id: found for row in shipped.rows if (found := problems(validator, render.fact_object(row)))}
+    assert invalid == {}
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.JSONL])
+def test_printed_output_is_valid(validator: Any, shipped: query.Selection, fmt: OutputFormat) -> None:
+    """What a script reads: the printed text parsed back, not only the dict before printing."""
+    text = render.render(render.facts_listing(shipped, history=True), fmt)
+    objects = json.loads(text) if fmt is OutputFormat.JSON else [json.loads(line) for line in text.splitlines()]
+    assert len(objects) == len(shipped.rows)
+    assert [found for obj in objects if (found := problems(validator, obj))] == []
+
+
+def test_small_dataset_facts_are_valid(validator: Any, small: Path) -> None:
+    """Nulls where a fact has no value, end, measure or part_of; a component with its whole."""
+    for row in query.select(dataset.load(small)).rows:
+        assert problems(validator, render.fact_object(row)) == []
+
+
+@pytest.fixture
+def good(shipped: query.Selection) -> dict[str, Any]:
+    row = next(row for row in shipped.rows if row.fact.value is not None and row.fact.end is not None)
+    return render.fact_object(row)
+
+
+def test_extra_field_fails(validator: Any, good: dict[str, Any]) -> None:
+    assert not validator.is_valid({**good, "figure": "more than $1 billion"})
+    assert not validator.is_valid({**good, "source": {**good["source"], "short": "Sheet"}})
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["id", "topic", "text", "value", "unit", "qualifier", "date", "end", "measure", "part_of", "superseded_by", "tags",
+     "source"],
+)  # fmt: skip
+def test_missing_field_fails(validator: Any, good: dict[str, Any], name: str) -> None:
+    del good[name]
+    assert not validator.is_valid(good)
+
+
+@pytest.mark.parametrize("name", ["id", "title", "publisher", "url", "date"])
+def test_missing_source_field_fails(validator: Any, good: dict[str, Any], name: str) -> None:
+    del good["source"][name]
+    assert not validator.is_valid(good)
+
+
+@pytest.mark.parametrize(
+    ("path", "bad"),
+    [
+        (("value",), "23600000"),  # a number, never a formatted string
+        (("value",), True),
+        (("date",), "2019-01-01T00:00:00"),
+        (("date",), "19"),
+        (("end",), "2020-9"),
+        (("topic",), "economy"),
+        (("qualifier",), "about"),
+        (("tags",), "covid"),
+        (("tags",), [1]),
+        (("superseded_by",), 7),
+        (("unit",), None),  # a value needs its unit
+        (("source", "date"), 2020),
+        (("source", "url"), None),
+    ],
+)
+def test_wrong_type_fails(validator: Any, good: dict[str, Any], path: tuple[str, ...], bad: Any) -> None:
+    changed = copy.deepcopy(good)
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = bad
+    assert not validator.is_valid(changed)
+
+
+def test_nulls_where_the_design_allows_them(validator: Any, good: dict[str, Any]) -> None:
+    bare = {**good, "value": None, "unit": None, "end": None, "measure": None, "part_of": None}
+    assert validator.is_valid({**bare, "source": {**good["source"], "date": None}})
+
+
+def test_enums_match_the_model(validator: Any) -> None:
+    properties = validator.schema["properties"]
+    assert properties["topic"]["enum"] == [topic.value for topic in Topic]
+    assert properties["qualifier"]["enum"] == [qualifier.value for qualifier in Qualifier]
+
+
+def test_required_fields_are_those_fact_object_gives(validator: Any, good: dict[str, Any]) -> None:
+    schema = validator.schema
+    assert schema["required"] == list(good) == list(schema["properties"])
+    assert schema["properties"]["source"]["required"] == list(good["source"])
