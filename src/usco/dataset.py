@@ -128,6 +128,8 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
         raise DatasetError(path, [Problem(where, None, f"TOML syntax error: {message}")]) from None
     except RecursionError:
         raise DatasetError(path, [Problem("file", None, "TOML nested too deeply")]) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4,300 digits)
+        raise DatasetError(path, [Problem("file", None, f"TOML value cannot be read: {exc}")]) from None
 
 
 class _Collector:

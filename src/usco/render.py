@@ -428,6 +428,14 @@ _SOURCE_MIN = 12
 _PERIOD_MIN = 10  # "2016 – 2020-09-18" may wrap at the dash; one date may not
 
 
+def _two_lines(first: str, second: str, style: str) -> Any:
+    from rich.text import Text
+
+    text = Text(visible(first), style=style)
+    text.append("\n" + visible(second))
+    return text
+
+
 def _fact_widths(console: Console, rows: Sequence[Row]) -> tuple[int, int, int, int, int] | None:
     """Widths of When, Figure, Fact, Source, ID that fit the terminal, or None if no table fits.
 
@@ -437,11 +445,11 @@ def _fact_widths(console: Console, rows: Sequence[Row]) -> tuple[int, int, int, 
     ids = max(len(visible(row.fact.id)) for row in rows)
     figures = max(len(figure(row.fact)) + 2 * _depth(row, rows) for row in rows)
     periods = max(len(period(row.fact)) for row in rows)
-    labels = max(len(visible(source_label(row.source))) for row in rows)
+    labels = max(len(visible(row.source.name)) for row in rows)
     room = console.width - 17 - ids - figures  # padding 2 a column, 6 rules and edges, 1 spare
     when = periods if room - periods >= _TEXT_MIN + _SOURCE_MIN else min(periods, _PERIOD_MIN)
     room -= when
-    source = min(labels, max(_SOURCE_MIN, room // 4))
+    source = min(max(labels, 10), max(_SOURCE_MIN, room - 30))  # the text keeps 30 columns if it can
     text = room - source
     return None if text < _TEXT_MIN else (when, figures, text, source, ids)
 
@@ -475,7 +483,7 @@ def _draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None
             _text(period(row.fact), style),
             _text(indent + figure(row.fact), style or _FIGURE_STYLE),
             _text(indent + text, style),
-            _text(source_label(row.source), _DIM),
+            _two_lines(row.source.name, str(row.source.date or "undated"), _DIM),
             _text(row.fact.id, style or _ID_STYLE),
         )
     console.print(table)
