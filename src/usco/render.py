@@ -281,12 +281,16 @@ def _with_components(rows: Sequence[Row]) -> list[Row]:
     return ordered
 
 
-def _depth(row: Row, rows: Sequence[Row]) -> int:
-    parents = {r.fact.id: r.fact.part_of for r in rows}
-    depth, current = 0, row.fact.part_of
-    while current in parents and depth < len(rows):
-        depth, current = depth + 1, parents[current]
-    return depth
+def _depths(rows: Sequence[Row]) -> dict[str, int]:
+    """How deep each shown fact sits under shown wholes (0 for a fact whose whole is not shown)."""
+    parents = {row.fact.id: row.fact.part_of for row in rows}
+    depths: dict[str, int] = {}
+    for fact_id in parents:
+        depth, current = 0, parents[fact_id]
+        while current in parents and depth < len(parents):  # bounded: check forbids cycles anyway
+            depth, current = depth + 1, parents[current]
+        depths[fact_id] = depth
+    return depths
 
 
 def sources_listing(counts: list[SourceCount]) -> Listing:
@@ -436,14 +440,16 @@ def _two_lines(first: str, second: str, style: str) -> Any:
     return text
 
 
-def _fact_widths(console: Console, rows: Sequence[Row]) -> tuple[int, int, int, int, int] | None:
+def _fact_widths(
+    console: Console, rows: Sequence[Row], depths: dict[str, int]
+) -> tuple[int, int, int, int, int] | None:
     """Widths of When, Figure, Fact, Source, ID that fit the terminal, or None if no table fits.
 
     Ids and figures get their full width; the period, the source and the text wrap.
     Widths are set here rather than left to Rich, which shrinks every column when short of room.
     """
     ids = max(len(visible(row.fact.id)) for row in rows)
-    figures = max(len(figure(row.fact)) + 2 * _depth(row, rows) for row in rows)
+    figures = max(len(figure(row.fact)) + 2 * depths[row.fact.id] for row in rows)
     periods = max(len(period(row.fact)) for row in rows)
     labels = max(len(visible(row.source.name)) for row in rows)
     room = console.width - 17 - ids - figures  # padding 2 a column, 6 rules and edges, 1 spare
@@ -457,7 +463,8 @@ def _fact_widths(console: Console, rows: Sequence[Row]) -> tuple[int, int, int, 
 def _draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None:
     if not rows:
         return
-    widths = _fact_widths(console, rows)
+    depths = _depths(rows)
+    widths = _fact_widths(console, rows, depths)
     if widths is None:
         _draw_fact_blocks(console, rows)
         return
@@ -474,7 +481,7 @@ def _draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None
     table.add_column("Source", width=source_width)
     table.add_column("ID", no_wrap=True, width=ids, style=_ID_STYLE)
     for row in rows:
-        indent = "  " * _depth(row, rows)
+        indent = "  " * depths[row.fact.id]
         text = row.fact.text if not indent else f"└ {row.fact.text}"
         if row.superseded_by:
             text += f" (superseded by {row.superseded_by})"
