@@ -27,6 +27,17 @@ def test_second_load_comes_from_the_cache_and_is_identical(small: Path, _private
     assert second == first
 
 
+def test_awkward_strings_survive_the_cache(write_dataset: Callable[[str], Path]) -> None:
+    """Tabs, backslashes, unit separators and escapes in texts and tags come back unchanged."""
+    awkward = SMALL.replace('text      = "Two-way goods trade"', 'text = "Two\\tway\\\\goods \\u001f trade \\\\n"')
+    awkward = awkward.replace('tags      = ["covid"]', 'tags = ["a\\u001fb", "c\\\\u", "d\\te"]')
+    path = write_dataset(awkward)
+    uncached = dataset.load(path, use_cache=False)
+    assert "\t" in next(f.text for f in uncached.facts if f.id == "trade-2019")
+    dataset.load(path)  # writes the cache
+    assert dataset.load(path) == uncached
+
+
 def test_no_cache_writes_nothing(small: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dataset.load(small, use_cache=False)
     monkeypatch.setenv("USCO_NO_CACHE", "1")
@@ -84,9 +95,16 @@ def test_tampered_cache_with_the_right_key_is_not_trusted(small: Path, _private_
     expected = dataset.load(small)
     (cache_file,) = _cache_files(_private_cache)
     text = cache_file.read_text(encoding="utf-8")
-    cache_file.write_text(text.replace('"aid"', '"not-a-topic"', 1), encoding="utf-8")
-    assert dataset.load(small) == expected
-    cache_file.write_text(text.replace("23600000", '"23600000"', 1), encoding="utf-8")  # value as a string
+    for original, tampered in [
+        ("\taid\t", "\tnot-a-topic\t"),  # a topic that does not exist
+        ("\t23600000\t", "\t23600000x\t"),  # a value that is not a number
+        ("\tsheet-2020\t", "\tnowhere\t"),  # a source that does not exist
+        ("covid-total\t", "covid-total\textra\t"),  # a field too many
+    ]:
+        assert original in text
+        cache_file.write_text(text.replace(original, tampered, 1), encoding="utf-8")
+        assert dataset.load(small) == expected, tampered
+    cache_file.write_text(text[: len(text) // 2], encoding="utf-8")  # truncated mid-way
     assert dataset.load(small) == expected
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ try:  # hashlib's import loads OpenSSL (about 2 ms, a tenth of usco's start-up);
 except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b
 
-FORMAT = "usco-dataset-cache-2"
+FORMAT = "usco-dataset-cache-3"
 DISABLE_ENV = "USCO_NO_CACHE"
 
 
@@ -59,10 +60,11 @@ def _file_for(cache_key: dict[str, Any]) -> Path:
 def read(path: Path, cache_key: dict[str, Any]) -> Dataset | None:
     """The cached dataset for this exact key, or None (missing, stale, corrupt or foreign)."""
     try:
-        document = json.loads(_file_for(cache_key).read_bytes())
+        header, _, body = _file_for(cache_key).read_bytes().decode("utf-8").partition("\n")
+        document = json.loads(header)
         if not isinstance(document, dict) or document.get("key") != cache_key:
             return None
-        return _decode(path, document)
+        return _decode(path, document, body)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
 
@@ -76,8 +78,10 @@ def write(data: Dataset, cache_key: dict[str, Any]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"key": cache_key, **_encode(data)}, out, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                header = {"key": cache_key, **_encode(data), "facts": len(data.facts)}
+                out.write(json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n")
+                out.writelines(_fact_line(fact) for fact in data.facts)
             Path(temporary).replace(target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -96,25 +100,44 @@ def _encode(data: Dataset) -> dict[str, Any]:
             [s.id, s.title, s.publisher, s.url, s.short, _date(s.date), s.date_note] for s in data.sources.values()
         ],
         "measures": [[m.id, m.label, m.unit] for m in data.measures.values()],
-        "facts": [_encode_fact(f) for f in data.facts],
     }
 
 
-def _encode_fact(f: Fact) -> list[Any]:
-    """The fields in Fact's order, so decoding can build the NamedTuple positionally."""
-    return [
-        f.id, f.topic.value, f.text, str(f.date), f.source, f.value, f.unit,
-        f.qualifier.value, _date(f.end), f.measure, f.part_of, list(f.tags),
-    ]  # fmt: skip
+# Facts are stored one a line, fields separated by tabs, because splitting lines is
+# several times faster than json.loads at 100,000 facts. Empty means None (the loader
+# never accepts an empty string), tags are joined by U+001F, and a backslash escapes
+# the few characters that would break a line or a field.
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1f": "\\u"}
+_UNESCAPES = {code[1]: char for char, code in _ESCAPES.items()}
+_TO_ESCAPE = re.compile("[\\\\\t\n\r\x1f]")
+_ESCAPED = re.compile(r"\\(.)")
 
 
-def _decode(path: Path, document: dict[str, Any]) -> Dataset:
+def _field(value: str | None) -> str:
+    if not value:
+        return ""
+    return _TO_ESCAPE.sub(lambda match: _ESCAPES[match[0]], value)
+
+
+def _fact_line(f: Fact) -> str:
+    value = "" if f.value is None else repr(f.value) if isinstance(f.value, float) else str(f.value)
+    texts = (f.id, f.topic.value, f.text, str(f.date), f.source)
+    more = (f.unit, f.qualifier.value, _date(f.end), f.measure, f.part_of)
+    tags = "\x1f".join(_field(tag) for tag in f.tags)
+    return "\t".join([*map(_field, texts), value, *map(_field, more), tags]) + "\n"
+
+
+def _unescape(field: str) -> str:
+    return _ESCAPED.sub(lambda match: _UNESCAPES[match[1]], field)
+
+
+def _decode(path: Path, document: dict[str, Any], body: str) -> Dataset:
     from types import MappingProxyType
 
     dates: dict[str, PartialDate] = {}
 
     def date(text: str | None) -> PartialDate | None:
-        if text is None:
+        if not text:
             return None
         if text not in dates:
             dates[text] = PartialDate.parse(text)
@@ -128,10 +151,10 @@ def _decode(path: Path, document: dict[str, Any]) -> Dataset:
     def optional(value: Any) -> str | None:
         return None if value is None else text(value)
 
-    def number(value: Any) -> int | float | None:
-        if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
-            return value
-        raise TypeError("not a number")
+    def number(field: str) -> int | float | None:
+        if not field:
+            return None
+        return float(field) if any(char in field for char in ".en") else int(field)
 
     sources = {
         row[0]: Source(
@@ -142,28 +165,39 @@ def _decode(path: Path, document: dict[str, Any]) -> Dataset:
     measures = {row[0]: Measure(text(row[0]), text(row[1]), text(row[2])) for row in document["measures"]}
     topics = {topic.value: topic for topic in Topic}
     qualifiers = {qualifier.value: qualifier for qualifier in Qualifier}
+    lines = body.split("\n")
+    if lines[-1] != "" or len(lines) - 1 != document["facts"]:
+        raise ValueError("truncated cache")
     facts = []
-    for row in document["facts"]:
-        fact_date = date(row[3])
-        if fact_date is None or row[4] not in sources or (row[9] is not None and row[9] not in measures):
+    for line in lines[:-1]:
+        fields = line.split("\t")
+        escaped = "\\" in line
+        if escaped:  # tags (the last field) are split on U+001F before their escapes are undone
+            fields = [_unescape(field) for field in fields[:-1]] + fields[-1:]
+        fact_id, topic, fact_text, fact_date, source, value, unit, qualifier, end, measure, part_of, tags = fields
+        day = date(fact_date)
+        if (
+            day is None
+            or not fact_id
+            or not fact_text
+            or source not in sources
+            or (measure and measure not in measures)
+        ):
             raise ValueError("inconsistent cache")
-        tags = tuple(row[11])
-        if not set(map(type, tags)) <= {str}:
-            raise TypeError("tags must be strings")
         facts.append(
             Fact(
-                text(row[0]),
-                topics[row[1]],
-                text(row[2]),
-                fact_date,
-                row[4],
-                number(row[5]),
-                optional(row[6]),
-                qualifiers[row[7]],
-                date(row[8]),
-                row[9],
-                optional(row[10]),
-                tags,
+                fact_id,
+                topics[topic],
+                fact_text,
+                day,
+                source,
+                number(value),
+                unit or None,
+                qualifiers[qualifier],
+                date(end),
+                measure or None,
+                part_of or None,
+                tuple(_unescape(tag) if escaped else tag for tag in tags.split("\x1f")) if tags else (),
             )
         )
     return Dataset(path, MappingProxyType(sources), MappingProxyType(measures), tuple(facts))
