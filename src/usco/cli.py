@@ -4,7 +4,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -12,6 +12,9 @@ from usco import __version__, dataset
 from usco.model import Dataset, DatasetError, PartialDate, Topic, UscoError
 from usco.query import Filters, View
 from usco.render import OutputFormat
+
+if TYPE_CHECKING:
+    from usco import render
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
 # ruff: noqa: UP045
@@ -83,6 +86,8 @@ def _run(ctx: typer.Context, produce: Callable[[Dataset], str], *, empty_note: s
     try:
         output = produce(dataset.load(path, use_cache=not root.get("no_cache")))
     except DatasetError as error:
+        if error.problems[0].where == "file":  # unreadable, or not TOML at all: one line says it
+            raise _fail(f"cannot use dataset {error}") from None
         more = len(error.problems) - 1
         also = f" (and {more} more)" if more else ""
         raise _fail(f"invalid dataset: {error}{also}\n  run `usco check {path}` to list every problem") from None
@@ -105,10 +110,21 @@ def _write(text: str) -> None:
         raise typer.Exit(0) from None
 
 
+def _utf8_stdout() -> bool:
+    return (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+
+
 def _format(fmt: OutputFormat | None) -> OutputFormat:
     if fmt is not None:
         return fmt
     return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
+
+
+def _render(listing: "render.Listing", fmt: OutputFormat | None, no_header: bool) -> str:
+    """The one place listings become text: format default, header, and JSON safe for the stream."""
+    from usco import render
+
+    return render.render(listing, _format(fmt), header=not no_header, ascii_only=not _utf8_stdout())
 
 
 def _filters(
@@ -148,7 +164,7 @@ def _list_facts(
     def produce(data: Dataset) -> str:
         selection = query.select(data, filters=filters, view=view)
         listing = render.facts_listing(selection, history=view.history, timeline=timeline)
-        return render.render(listing, _format(fmt), header=not no_header)
+        return _render(listing, fmt, no_header)
 
     _run(ctx, produce, empty_note="no facts match")
 
@@ -331,7 +347,8 @@ def show(
     chosen = fmt if fmt is not None else OutputFormat.TABLE if sys.stdout.isatty() else None
 
     def produce(data: Dataset) -> str:
-        return render.render_detail(query.detail(data, fact_id, view=View(as_of)), chosen)
+        detail = query.detail(data, fact_id, view=View(as_of))
+        return render.render_detail(detail, chosen, ascii_only=not _utf8_stdout())
 
     _run(ctx, produce)
 
@@ -363,7 +380,7 @@ def sources(
     def produce(data: Dataset) -> str:
         # A source gives its facts whether or not a later document revised them.
         counts = query.source_counts(query.select(data, filters=filters, view=View(as_of, history=True)))
-        return render.render(render.sources_listing(counts), _format(fmt), header=not no_header)
+        return _render(render.sources_listing(counts), fmt, no_header)
 
     _run(ctx, produce, empty_note="no sources match")
 
@@ -391,7 +408,7 @@ def topics(
 
     def produce(data: Dataset) -> str:
         counts = query.topic_counts(query.select(data, filters=filters, view=View(as_of)))
-        return render.render(render.topics_listing(counts), _format(fmt), header=not no_header)
+        return _render(render.topics_listing(counts), fmt, no_header)
 
     _run(ctx, produce, empty_note="no facts match")
 
@@ -422,7 +439,7 @@ def measures(
 
     def produce(data: Dataset) -> str:
         summaries = query.measure_summaries(query.select(data, filters=filters, view=View(as_of, history)))
-        return render.render(render.measures_listing(summaries), _format(fmt), header=not no_header)
+        return _render(render.measures_listing(summaries), fmt, no_header)
 
     _run(ctx, produce, empty_note="no measures match")
 
@@ -584,6 +601,17 @@ def _invoked_command(args: list[str]) -> str | None:
     return None
 
 
+def _tolerate_narrow_encodings() -> None:
+    """On an ASCII or Latin-1 stream, write what cannot be encoded as \\uXXXX instead of failing.
+
+    In JSON that escape means the same character, so the output stays valid.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     """Run the app; typer itself turns a Ctrl-C inside a command into exit status 130.
 
@@ -591,6 +619,7 @@ def main() -> None:
     a call that names a known command gets an app with that command alone. Help, shell
     completion and unknown names see the full app.
     """
+    _tolerate_narrow_encodings()
     named = _invoked_command(sys.argv[1:])
     commands = [info for info in app.registered_commands if info.callback and info.callback.__name__ == named]
     if commands and "_USCO_COMPLETE" not in os.environ:

@@ -30,6 +30,7 @@ from usco.model import (
 )
 
 ENV_VAR = "USCO_DATA"
+_LARGEST = 10**18
 _E = TypeVar("_E", bound=Enum)
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -313,6 +314,9 @@ class _Fields:
         if isinstance(value, float) and not math.isfinite(value):
             self._problem(name, f"must be a finite number, not {value}")
             return None
+        if abs(value) >= _LARGEST:  # no figure in this domain comes near; such digits are an error
+            self._problem(name, f"is too large ({_show(value)}); figures must be below 10**18")
+            return None
         return value
 
     def date(self, name: str, required: bool) -> PartialDate | None:
@@ -355,7 +359,9 @@ class _Fields:
 
 
 def _show(value: Any) -> str:
-    """A short, safe rendering of a bad value for a message."""
+    """A short, safe rendering of a bad value for a message (repr escapes control characters)."""
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"  # repr would refuse past 4,300
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -373,7 +379,7 @@ def _check_references(raw: dict[str, Any], found: _Collector) -> None:
     declared = {
         "source": set(raw.get("sources", {})) if isinstance(raw.get("sources"), dict) else set(),
         "measure": set(raw.get("measures", {})) if isinstance(raw.get("measures"), dict) else set(),
-        "part_of": {entry.get("id") for entry in entries if isinstance(entry, dict)},
+        "part_of": {entry["id"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), str)},
     }
     what = {"source": "a key in [sources]", "measure": "a key in [measures]", "part_of": "a fact id"}
     parents: dict[str, str] = {}

@@ -68,8 +68,9 @@ class PartialDate(NamedTuple):
         if self.precision == 3:
             return self.first
         if self.precision == 2:
-            next_month = self.first.replace(day=28) + dt.timedelta(days=4)
-            return next_month - dt.timedelta(days=next_month.day)
+            if self.first.month == 12:  # no "next month" to step back from in year 9999
+                return self.first.replace(day=31)
+            return self.first.replace(month=self.first.month + 1) - dt.timedelta(days=1)
         return self.first.replace(month=12, day=31)
 
     def __str__(self) -> str:
@@ -138,7 +139,8 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        location = f"{self.where}, field '{self.field}'" if self.field else self.where
+        # repr: a field name comes from the file and may hold control characters
+        location = f"{self.where}, field {self.field!r}" if self.field else self.where
         return f"{location}: {self.message}"
 
 

@@ -52,14 +52,16 @@ def _decimal_text(number: Decimal) -> str:
 
 def _scaled(value: int | float) -> str:
     """23600000 -> "23.6 million"; never rounds: a figure that needs more digits is written out."""
-    from decimal import Decimal  # only figures for people need it
+    from decimal import Decimal, localcontext  # only figures for people need it
 
     number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-    for scale, word in _SCALES:
-        scaled = number / scale
-        if abs(number) >= scale and scaled.quantize(Decimal("0.01")) == scaled:
-            return f"{_decimal_text(scaled)} {word}"
-    return _decimal_text(number)
+    with localcontext() as exact:  # enough precision that no division below rounds
+        exact.prec = len(number.as_tuple().digits) + abs(int(number.as_tuple().exponent)) + 30
+        for scale, word in _SCALES:
+            scaled = number / scale
+            if abs(number) >= scale and scaled == scaled.quantize(Decimal("0.01")):
+                return f"{_decimal_text(scaled)} {word}"
+        return _decimal_text(number)
 
 
 def figure(fact: Fact) -> str:
@@ -141,7 +143,7 @@ def fact_object(row: Row) -> dict[str, Any]:
 _JSON_UNSAFE = re.compile("[\\x7f-\\x9f" + "".join(_BIDI) + "]")
 
 
-def _json(value: Any, indent: int | None = 2) -> str:
+def _json(value: Any, indent: int | None = 2, *, ascii_only: bool = False) -> str:
     """JSON that keeps readable UTF-8 but escapes what a terminal could act on.
 
     json.dumps already escapes C0 controls; C1 controls and bidi overrides can only
@@ -149,12 +151,12 @@ def _json(value: Any, indent: int | None = 2) -> str:
     """
     import json
 
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
     return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
-def _json_lines(objects: Iterable[dict[str, Any]]) -> str:
-    return "".join(_json(obj, indent=None) + "\n" for obj in objects)
+def _json_lines(objects: Iterable[dict[str, Any]], *, ascii_only: bool = False) -> str:
+    return "".join(_json(obj, indent=None, ascii_only=ascii_only) + "\n" for obj in objects)
 
 
 def _cell(value: Any) -> str:
@@ -191,7 +193,7 @@ def visible_keep_space(text: str) -> str:
 
 def _markdown_cell(value: Any) -> str:
     text = re.sub(r"[\t\r\n]+", " ", visible(_cell(value))) if value is not None else ""
-    return re.sub(r"([\\|<>*_`\[\]])", r"\\\1", text)
+    return re.sub(r"([\\|<>*_`\[\]&~])", r"\\\1", text)
 
 
 def _markdown(header: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
@@ -211,11 +213,19 @@ class Listing(NamedTuple):
     markdown: Callable[[], tuple[Sequence[str], list[tuple[Any, ...]]]] | None = None
 
 
-def render(listing: Listing, fmt: OutputFormat, *, header: bool = True, console: Console | None = None) -> str:
+def render(
+    listing: Listing,
+    fmt: OutputFormat,
+    *,
+    header: bool = True,
+    console: Console | None = None,
+    ascii_only: bool = False,
+) -> str:
+    """*listing* in *fmt*; *ascii_only* escapes all non-ASCII in JSON (for a stream that is not UTF-8)."""
     if fmt is OutputFormat.JSON:
-        return _json(listing.objects) + "\n"
+        return _json(listing.objects, ascii_only=ascii_only) + "\n"
     if fmt is OutputFormat.JSONL:
-        return _json_lines(listing.objects)
+        return _json_lines(listing.objects, ascii_only=ascii_only)
     if fmt in (OutputFormat.CSV, OutputFormat.TSV):
         return _delimited(listing.header, listing.records, fmt, header)
     if fmt is OutputFormat.MARKDOWN:
@@ -387,15 +397,17 @@ def _version_line(row: Row) -> str:
     return f"{row.fact.id}: {period(row.fact)}: {figure(row.fact) or row.fact.text} ({source_label(row.source)}){mark}"
 
 
-def render_detail(detail: Detail, fmt: OutputFormat | None, *, console: Console | None = None) -> str:
+def render_detail(
+    detail: Detail, fmt: OutputFormat | None, *, console: Console | None = None, ascii_only: bool = False
+) -> str:
     """`show` output; fmt None means key<TAB>value lines (the piped default)."""
     pairs = detail_pairs(detail)
     if fmt is None or fmt is OutputFormat.TSV:
         return "".join(f"{key}\t{_tsv_field(value)}\n" for key, value in pairs)
     if fmt is OutputFormat.JSON:
-        return _json(detail_object(detail)) + "\n"
+        return _json(detail_object(detail), ascii_only=ascii_only) + "\n"
     if fmt is OutputFormat.JSONL:
-        return _json(detail_object(detail), indent=None) + "\n"
+        return _json(detail_object(detail), indent=None, ascii_only=ascii_only) + "\n"
     if fmt is OutputFormat.CSV:
         return _delimited(("key", "value"), pairs, fmt, True)
     if fmt is OutputFormat.MARKDOWN:
@@ -448,10 +460,12 @@ def _fact_widths(
     Ids and figures get their full width; the period, the source and the text wrap.
     Widths are set here rather than left to Rich, which shrinks every column when short of room.
     """
-    ids = max(len(visible(row.fact.id)) for row in rows)
-    figures = max(len(figure(row.fact)) + 2 * depths[row.fact.id] for row in rows)
+    from rich.cells import cell_len  # terminal columns: a CJK character or an emoji takes two
+
+    ids = max(len("ID"), *(cell_len(visible(row.fact.id)) for row in rows))
+    figures = max(len("Figure"), *(cell_len(visible(figure(row.fact))) + 2 * depths[row.fact.id] for row in rows))
     periods = max(len(period(row.fact)) for row in rows)
-    labels = max(len(visible(row.source.name)) for row in rows)
+    labels = max(cell_len(visible(row.source.name)) for row in rows)
     room = console.width - 17 - ids - figures  # padding 2 a column, 6 rules and edges, 1 spare
     when = periods if room - periods >= _TEXT_MIN + _SOURCE_MIN else min(periods, _PERIOD_MIN)
     room -= when
@@ -475,10 +489,11 @@ def _draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None
     caption = f"{len(rows)} facts" + (f", {superseded} superseded" if history else "")
     table = Table(box=box.SIMPLE_HEAD, caption=caption + " · usco show ID for sources", caption_justify="left")
     when, figures, text_width, source_width, ids = widths
-    table.add_column("When", width=when)
+    # "fold": a word longer than its column breaks across lines instead of being cut with "…"
+    table.add_column("When", width=when, overflow="fold")
     table.add_column("Figure", no_wrap=True, justify="right", width=figures)
-    table.add_column("Fact", width=text_width)
-    table.add_column("Source", width=source_width)
+    table.add_column("Fact", width=text_width, overflow="fold")
+    table.add_column("Source", width=source_width, overflow="fold")
     table.add_column("ID", no_wrap=True, width=ids, style=_ID_STYLE)
     for row in rows:
         indent = "  " * depths[row.fact.id]
@@ -508,7 +523,7 @@ def _draw_fact_blocks(console: Console, rows: Sequence[Row]) -> None:
         body = Text(period(row.fact))
         if row.fact.value is not None:
             body.append("  ")
-            body.append(figure(row.fact), style=_FIGURE_STYLE)
+            body.append(visible(figure(row.fact)), style=_FIGURE_STYLE)
         body.append("\n" + visible(row.fact.text))
         body.append("\n" + visible(source_label(row.source)), style=_DIM)
         console.print(head)
@@ -535,7 +550,7 @@ def _draw_timeline(console: Console, rows: Sequence[Row]) -> None:
         year = str(fact.date)[:4]
         event = Text(visible(fact.text))
         if fact.value is not None:
-            event.append("  " + figure(fact), style=_FIGURE_STYLE)
+            event.append("  " + visible(figure(fact)), style=_FIGURE_STYLE)
         new_year = year != previous
         grid.add_row(
             year if new_year else "",
