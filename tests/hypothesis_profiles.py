@@ -16,12 +16,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _COMMON = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     "print_blob": True,
+    # No explain phase: it traces every line of a failing case, which on Python < 3.12 makes
+    # shrinking a CLI failure take minutes; the shrunk example and its traceback say enough.
+    "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
 }
 settings.register_profile("default", max_examples=100, **_COMMON)
 settings.register_profile("long", max_examples=3000, **_COMMON)
