@@ -4,17 +4,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from usco import __version__, dataset
+from usco import __version__, dataset, query, render
 from usco.model import Dataset, DatasetError, PartialDate, Topic, UscoError
 from usco.query import Filters, View
 from usco.render import OutputFormat
-
-if TYPE_CHECKING:
-    from usco import render
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
 # ruff: noqa: UP045
@@ -110,8 +107,8 @@ def _write(text: str) -> None:
         raise typer.Exit(0) from None
 
 
-def _utf8_stdout() -> bool:
-    return (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+def _is_utf8(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "") == "utf8"
 
 
 def _format(fmt: OutputFormat | None) -> OutputFormat:
@@ -120,11 +117,9 @@ def _format(fmt: OutputFormat | None) -> OutputFormat:
     return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
 
 
-def _render(listing: "render.Listing", fmt: OutputFormat | None, no_header: bool) -> str:
+def _render(listing: render.Listing, fmt: OutputFormat | None, no_header: bool) -> str:
     """The one place listings become text: format default, header, and JSON safe for the stream."""
-    from usco import render
-
-    return render.render(listing, _format(fmt), header=not no_header, ascii_only=not _utf8_stdout())
+    return render.render(listing, _format(fmt), header=not no_header, ascii_only=not _is_utf8(sys.stdout))
 
 
 def _filters(
@@ -159,8 +154,6 @@ def _list_facts(
     *,
     timeline: bool = False,
 ) -> None:
-    from usco import query, render
-
     def produce(data: Dataset) -> str:
         selection = query.select(data, filters=filters, view=view)
         listing = render.facts_listing(selection, history=view.history, timeline=timeline)
@@ -342,13 +335,11 @@ def show(
       usco show covid-assistance-2020
       usco show covid-assistance-2020 -f json | jq .source.url
     """
-    from usco import query, render
-
     chosen = fmt if fmt is not None else OutputFormat.TABLE if sys.stdout.isatty() else None
 
     def produce(data: Dataset) -> str:
         detail = query.detail(data, fact_id, view=View(as_of))
-        return render.render_detail(detail, chosen, ascii_only=not _utf8_stdout())
+        return render.render_detail(detail, chosen, ascii_only=not _is_utf8(sys.stdout))
 
     _run(ctx, produce)
 
@@ -373,8 +364,6 @@ def sources(
       usco sources
       usco sources --topic aid -f json | jq '.[].url'
     """
-    from usco import query, render
-
     filters = _filters(since, until, topic, tag, source, measure)
 
     def produce(data: Dataset) -> str:
@@ -402,8 +391,6 @@ def topics(
     Example:
       usco topics --since 2016
     """
-    from usco import query, render
-
     filters = _filters(since, until, None, tag, source)
 
     def produce(data: Dataset) -> str:
@@ -433,8 +420,6 @@ def measures(
       usco measures
       usco facts --measure coca-cultivation --history
     """
-    from usco import query, render
-
     filters = _filters(since, until, topic, tag, source)
 
     def produce(data: Dataset) -> str:
@@ -463,7 +448,7 @@ def chart(
       usco chart venezuelans-in-colombia --svg venezuelans.svg
     """
     from usco import chart as charts
-    from usco import chart_view, query
+    from usco import chart_view
 
     filters = _filters(since, until, measures=[measure])
 
@@ -514,7 +499,7 @@ def export_sqlite(
       usco export sqlite usco.db && sqlite3 usco.db 'select id, value from facts limit 5'
       usco export sqlite usco.db --force && datasette usco.db
     """
-    from usco import export, query
+    from usco import export
 
     filters = _filters(since, until, topic, tag, source, measure)
 
@@ -548,7 +533,7 @@ def export_datapackage(
       usco export datapackage usco-data
       frictionless validate usco-data/datapackage.json
     """
-    from usco import export, query
+    from usco import export
 
     filters = _filters(since, until, topic, tag, source, measure)
 
@@ -608,7 +593,7 @@ def _tolerate_narrow_encodings() -> None:
     """
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+        if reconfigure is not None and not _is_utf8(stream):
             reconfigure(errors="backslashreplace")
 
 
