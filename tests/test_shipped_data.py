@@ -158,3 +158,51 @@ def test_undated_sources_explain_themselves(shipped: Dataset) -> None:
     for source in shipped.sources.values():
         if source.date is None:
             assert source.date_note, source.id
+
+
+# ---------------------------------------------------------------- the three questions, as a newcomer asks them
+
+
+def _shipped_ids(*args: str) -> list[str]:
+    from typer.testing import CliRunner
+
+    from usco.cli import app
+
+    result = CliRunner().invoke(app, [*args, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    return [fact["id"] for fact in json.loads(result.stdout)]
+
+
+def test_how_much_aid_since_2016() -> None:
+    ids = _shipped_ids("aid", "--since", "2016")
+    for expected in (
+        "peace-implementation-support-2020",  # more than $1 billion for peace implementation since 2016
+        "covid-assistance-2020",  # COVID-19 assistance and its parts
+        "covid-disaster-assistance-2020",
+        "covid-humanitarian-assistance-2020",
+        "venezuela-crisis-assistance-2020",  # the Venezuela response since 2017
+    ):
+        assert expected in ids
+    assert "bilateral-assistance-two-decades-2020" not in ids  # its period starts around 2000
+    # a component is listed right after its whole in a table; in JSON the order is by date then id
+    assert ids.index("covid-assistance-2020") < ids.index("covid-disaster-assistance-2020")
+
+
+def test_how_big_is_trade() -> None:
+    ids = _shipped_ids("trade")
+    assert {"two-way-goods-trade-2019", "us-agricultural-exports-2019", "largest-trade-investment-partner-2020"} <= set(
+        ids
+    )
+    latest = _shipped_ids("trade", "--measure", "two-way-goods-trade", "--latest")
+    assert latest == ["two-way-goods-trade-2019"]
+
+
+def test_what_happened_when() -> None:
+    ids = _shipped_ids("timeline")
+    order = [
+        ids.index(i) for i in ("us-recognizes-colombia-1822", "first-diplomatic-presence-1823", "pompeo-visit-2020")
+    ]
+    assert order == sorted(order)  # oldest first
+    assert "farc-final-accord-announced" in ids
