@@ -95,6 +95,18 @@ def _run(ctx: typer.Context, produce: Callable[[Dataset], str], *, empty_note: s
     _write(output)
 
 
+def _run_selection(
+    ctx: typer.Context,
+    filters: Filters,
+    view: View,
+    then: Callable[[query.Selection], str],
+    *,
+    empty_note: str | None = None,
+) -> None:
+    """_run for the commands that start from the facts a view and filters select."""
+    _run(ctx, lambda data: then(query.select(data, filters=filters, view=view)), empty_note=empty_note)
+
+
 def _write(text: str) -> None:
     try:
         sys.stdout.write(text)
@@ -154,12 +166,11 @@ def _list_facts(
     *,
     timeline: bool = False,
 ) -> None:
-    def produce(data: Dataset) -> str:
-        selection = query.select(data, filters=filters, view=view)
+    def produce(selection: query.Selection) -> str:
         listing = render.facts_listing(selection, history=view.history, timeline=timeline)
         return _render(listing, fmt, no_header)
 
-    _run(ctx, produce, empty_note="no facts match")
+    _run_selection(ctx, filters, view, produce, empty_note="no facts match")
 
 
 # ---------------------------------------------------------------- global options
@@ -366,12 +377,11 @@ def sources(
     """
     filters = _filters(since, until, topic, tag, source, measure)
 
-    def produce(data: Dataset) -> str:
-        # A source gives its facts whether or not a later document revised them.
-        counts = query.source_counts(query.select(data, filters=filters, view=View(as_of, history=True)))
-        return _render(render.sources_listing(counts), fmt, no_header)
+    def produce(selection: query.Selection) -> str:
+        return _render(render.sources_listing(query.source_counts(selection)), fmt, no_header)
 
-    _run(ctx, produce, empty_note="no sources match")
+    # A source gives its facts whether or not a later document revised them: count all versions.
+    _run_selection(ctx, filters, View(as_of, history=True), produce, empty_note="no sources match")
 
 
 @app.command()
@@ -393,11 +403,10 @@ def topics(
     """
     filters = _filters(since, until, None, tag, source)
 
-    def produce(data: Dataset) -> str:
-        counts = query.topic_counts(query.select(data, filters=filters, view=View(as_of)))
-        return _render(render.topics_listing(counts), fmt, no_header)
+    def produce(selection: query.Selection) -> str:
+        return _render(render.topics_listing(query.topic_counts(selection)), fmt, no_header)
 
-    _run(ctx, produce, empty_note="no facts match")
+    _run_selection(ctx, filters, View(as_of), produce, empty_note="no facts match")
 
 
 @app.command()
@@ -422,11 +431,10 @@ def measures(
     """
     filters = _filters(since, until, topic, tag, source)
 
-    def produce(data: Dataset) -> str:
-        summaries = query.measure_summaries(query.select(data, filters=filters, view=View(as_of, history)))
-        return _render(render.measures_listing(summaries), fmt, no_header)
+    def produce(selection: query.Selection) -> str:
+        return _render(render.measures_listing(query.measure_summaries(selection)), fmt, no_header)
 
-    _run(ctx, produce, empty_note="no measures match")
+    _run_selection(ctx, filters, View(as_of, history), produce, empty_note="no measures match")
 
 
 @app.command()
@@ -452,11 +460,9 @@ def chart(
 
     filters = _filters(since, until, measures=[measure])
 
-    def produce(data: Dataset) -> str:
-        series = charts.chart_series(
-            query.select(data, filters=filters, view=View(as_of, history)), query.find_measure(data, measure)
-        )
-        label = data.measures[measure].label
+    def produce(selection: query.Selection) -> str:
+        found = query.find_measure(selection.dataset, measure)
+        series, label = charts.chart_series(selection, found), found.label
         if svg is not None:
             chart_view.save_svg(series, label, svg)
             return ""
@@ -464,7 +470,7 @@ def chart(
             return chart_view.chart_tsv(series, header=not no_header, history=history)
         return chart_view.chart_text(series, label)
 
-    _run(ctx, produce)
+    _run_selection(ctx, filters, View(as_of, history), produce)
     if svg is not None:
         print(f"usco: chart saved to {svg}", file=sys.stderr)
 
@@ -503,11 +509,11 @@ def export_sqlite(
 
     filters = _filters(since, until, topic, tag, source, measure)
 
-    def produce(data: Dataset) -> str:
-        export.export_sqlite(query.select(data, filters=filters, view=View(as_of, history, latest)), file, force=force)
+    def produce(selection: query.Selection) -> str:
+        export.export_sqlite(selection, file, force=force)
         return ""
 
-    _run(ctx, produce)
+    _run_selection(ctx, filters, View(as_of, history, latest), produce)
     print(f"usco: wrote {file}", file=sys.stderr)
 
 
@@ -537,12 +543,11 @@ def export_datapackage(
 
     filters = _filters(since, until, topic, tag, source, measure)
 
-    def produce(data: Dataset) -> str:
-        selection = query.select(data, filters=filters, view=View(as_of, history, latest))
+    def produce(selection: query.Selection) -> str:
         paths = export.export_datapackage(selection, directory, force=force)
         return "".join(f"{path}\n" for path in paths)
 
-    _run(ctx, produce)
+    _run_selection(ctx, filters, View(as_of, history, latest), produce)
 
 
 @app.command()
