@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import signal
-import struct
 import subprocess
 import sys
-import termios
 import time
 import venv
-from fcntl import ioctl
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SOURCES
+from tests.terminal import run_in_pty
 
 BIN = Path(sys.executable).parent
 USCO = str(BIN / "usco")
@@ -40,25 +37,6 @@ def _many_facts(path: Path, count: int) -> Path:
     )
     path.write_text(SOURCES + facts, encoding="utf-8")
     return path
-
-
-def _run_in_pty(args: list[str], env: dict[str, str], columns: int = 120) -> tuple[int, str]:
-    """Run usco with stdout and stderr on a pseudo-terminal of the given width."""
-    main, secondary = pty.openpty()
-    ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    process = subprocess.Popen([USCO, *args], stdout=secondary, stderr=secondary, stdin=subprocess.DEVNULL, env=env)
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
-    return process.wait(timeout=30), b"".join(chunks).decode("utf-8", "replace")
 
 
 def test_piped_default_is_tsv_without_escape_codes() -> None:
@@ -116,7 +94,7 @@ def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
 
 
 def test_table_on_a_terminal_has_colour_and_whole_ids() -> None:
-    code, screen = _run_in_pty(["aid", "--since", "2016"], _env(TERM="xterm-256color"), columns=140)
+    code, screen = run_in_pty(["aid", "--since", "2016"], _env(TERM="xterm-256color"), columns=140)
     assert code == 0
     assert COLOUR.search(screen), "no colour on a terminal"
     plain = re.sub(r"\x1b\[[0-9;]*m", "", screen)
@@ -127,7 +105,7 @@ def test_table_on_a_terminal_has_colour_and_whole_ids() -> None:
 
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}], ids=["NO_COLOR", "TERM=dumb"])
 def test_no_colour_when_asked(env: dict[str, str]) -> None:
-    code, screen = _run_in_pty(["aid"], _env(**{"TERM": "xterm-256color", **env}))
+    code, screen = run_in_pty(["aid"], _env(**{"TERM": "xterm-256color", **env}))
     assert code == 0
     assert "more than $23.6 million" in screen
     assert not COLOUR.search(screen)
@@ -145,7 +123,7 @@ def test_force_color_when_piped() -> None:
 
 
 def test_narrow_terminal_keeps_ids_and_figures_whole() -> None:
-    code, screen = _run_in_pty(["aid"], _env(TERM="xterm-256color", NO_COLOR="1"), columns=60)
+    code, screen = run_in_pty(["aid"], _env(TERM="xterm-256color", NO_COLOR="1"), columns=60)
     assert code == 0
     lines = re.sub(r"\x1b\[[0-9;]*m", "", screen).splitlines()
     assert any(line.strip() == "bilateral-assistance-two-decades-2020" for line in lines)

@@ -15,15 +15,8 @@ import datetime as dt
 import io
 import json
 import os
-import pty
 import re
-import select
-import struct
-import subprocess
 import sys
-import termios
-import time
-from fcntl import ioctl
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +26,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner, Result
 
+from tests import terminal
 from tests.hypothesis_profiles import case_summary, examples, tally
 from tests.test_fuzz_loader import toml_document
 from usco.cli import app
@@ -300,30 +294,10 @@ def test_any_text_is_inert_in_every_format(workdir: Path, text: str) -> None:
 
 
 def run_in_pty(args: list[str], columns: int = 250) -> tuple[int, str]:
-    """The installed usco with stdout and stderr on a pseudo-terminal, colour on; a hang guard, not a timer."""
+    """The installed usco with stdout and stderr on a pseudo-terminal, colour on."""
     env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS")}
     env["TERM"] = "xterm-256color"
-    main, secondary = pty.openpty()
-    ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    process = subprocess.Popen([USCO, *args], stdout=secondary, stderr=secondary, stdin=subprocess.DEVNULL, env=env)
-    os.close(secondary)
-    chunks, deadline = [], time.monotonic() + HANG_GUARD
-    try:
-        while True:
-            ready, _, _ = select.select([main], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                process.kill()
-                pytest.fail(f"usco {' '.join(args)} hung on a terminal")
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(main)
-    return process.wait(timeout=HANG_GUARD), b"".join(chunks).decode("utf-8", "replace")
+    return terminal.run_in_pty(args, env, columns, hang_guard=HANG_GUARD)
 
 
 @pytest.fixture(scope="module")
