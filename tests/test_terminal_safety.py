@@ -16,7 +16,6 @@ import io
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,6 @@ from tests.hypothesis_profiles import case_summary, examples, tally
 from tests.test_fuzz_loader import toml_document
 from usco.cli import app
 
-USCO = str(Path(sys.executable).parent / "usco")
 HANG_GUARD = 60  # seconds; a hang fails the test instead of the run
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 #: Characters a terminal may act on: C0 but newline, DEL, C1, bidirectional controls.
