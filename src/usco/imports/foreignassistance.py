@@ -38,33 +38,34 @@ _LARGEST = 10**18  # the dataset loader's bound on a value
 class _Type(NamedTuple):
     measure: str
     label: str
-    verb: str  # how a fact's text says it: "U.S. foreign assistance {verb} Colombia in ..."
+    verb: str  # a fact's text: "{verb} {preposition} fiscal year 2016"
+    preposition: str  # "in" for what happened in the year, "for" for what was meant for it
     rule: str  # "spent" (partial/provisional/final), "plan" (planned before the year begins), "final"
 
 
 _TYPES = {
     "obligations": _Type(
         "aid-obligations", "U.S. foreign assistance obligated for Colombia (ForeignAssistance.gov)",
-        "U.S. foreign assistance obligated for Colombia", "spent",
+        "U.S. foreign assistance obligated for Colombia", "in", "spent",
     ),
     "disbursements": _Type(
         "aid-disbursements", "U.S. foreign assistance disbursed to Colombia (ForeignAssistance.gov)",
-        "U.S. foreign assistance disbursed to Colombia", "spent",
+        "U.S. foreign assistance disbursed to Colombia", "in", "spent",
     ),
     "appropriated and planned": _Type(
         "aid-appropriated-planned",
         "U.S. foreign assistance appropriated and planned for Colombia (ForeignAssistance.gov)",
-        "U.S. foreign assistance appropriated and planned for Colombia", "final",
+        "U.S. foreign assistance for Colombia appropriated and planned", "for", "final",
     ),
     "president's budget requests": _Type(
         "aid-budget-requests",
         "U.S. foreign assistance for Colombia in the President's budget requests (ForeignAssistance.gov)",
-        "U.S. foreign assistance for Colombia requested in the President's budget", "plan",
+        "U.S. foreign assistance for Colombia requested in the President's budget", "for", "plan",
     ),
     "initial allocations": _Type(
         "aid-initial-allocations",
         "U.S. foreign assistance for Colombia in initial allocations (ForeignAssistance.gov)",
-        "U.S. foreign assistance initially allocated for Colombia", "plan",
+        "U.S. foreign assistance for Colombia in initial allocations", "for", "plan",
     ),
 }  # fmt: skip
 
@@ -87,7 +88,7 @@ class _Period(NamedTuple):
     id: str  # in fact ids: "fy2016", "fy1976tq"
     date: str  # the fact's date: "2016" (a fiscal year is stored as its number), "1976-07"
     end: str | None  # "1976-09" for the transition quarter
-    words: str  # in a fact's text: "in fiscal year 2016"
+    words: str  # in a fact's text: "fiscal year 2016"
     first: dt.date
     last: dt.date
     order: tuple[int, int]
@@ -97,7 +98,7 @@ def _period(text: str, line: int) -> _Period:
     year = text.strip().casefold()
     if year == _TRANSITION_QUARTER:
         return _Period(
-            "fy1976tq", "1976-07", "1976-09", "in the 1976 transition quarter (July–September 1976)",
+            "fy1976tq", "1976-07", "1976-09", "the 1976 transition quarter (July–September 1976)",
             dt.date(1976, 7, 1), dt.date(1976, 9, 30), (1976, 1),
         )  # fmt: skip
     if not _YEAR.fullmatch(year) or year.startswith("0"):
@@ -106,7 +107,7 @@ def _period(text: str, line: int) -> _Period:
     # FY N runs from October 1 of N-1 to September 30 of N (before FY1977: July to June;
     # every such year is long final, so the status rule never sees the difference).
     return _Period(
-        f"fy{number}", str(number), None, f"in fiscal year {number}",
+        f"fy{number}", str(number), None, f"fiscal year {number}",
         dt.date(number - 1, 10, 1), dt.date(number, 9, 30), (number, 0),
     )  # fmt: skip
 
@@ -140,7 +141,7 @@ def _status(rule: str, period: _Period, day: dt.date) -> tuple[str, dt.date | No
     if rule == "spent":
         if day < period.first:
             raise ImportFormatError(
-                f"the file has obligations or disbursements {period.words}, which had not begun on the release "
+                f"the file has obligations or disbursements for {period.words}, which had not begun on the release "
                 f"date {day.isoformat()}: is the date right?"
             )
         if day <= period.last:
@@ -233,7 +234,7 @@ def import_foreignassistance(content: bytes, release: Release) -> str:
                     f"({shown(type_name)}, {period.words}); expected one row per transaction type and fiscal year"
                 )
             status, partial_end = _status(kind.rule, period, day)
-            words = period.words + (f" (to {day.isoformat()})" if status == "partial" else "")
+            words = f"{kind.preposition} {period.words}" + (f" (to {day.isoformat()})" if status == "partial" else "")
             facts[slot] = Fact(
                 id=f"{prefix}-{kind.measure.removeprefix('aid-')}-{period.id}",
                 topic="aid",
