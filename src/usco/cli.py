@@ -739,6 +739,7 @@ import_app = typer.Typer(
 )
 app.add_typer(import_app, name="import")
 
+RELEASE_MAX_BYTES = 200 * 1024 * 1024  # the releases shipped are 1.6 to 2.5 MB
 ReleaseDate = Annotated[
     str, typer.Option("--date", metavar="YYYY-MM-DD", help="The release's date (the files print none).")
 ]
@@ -762,10 +763,13 @@ def _import(kind: str, file: Path, date: str, date_note: Optional[str], url: Opt
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="'--date'") from None
     with _boundary():
-        content = imports.read_release(file)
+        content = files.read_regular(file, limit=RELEASE_MAX_BYTES, what="a release file")
         release = imports.Release(date=date, date_note=date_note, url=url, copy_url=copy_url)
         convert = imports.import_foreignassistance if kind == "foreignassistance" else imports.import_census_trade
-        text = convert(content, release)
+        try:
+            text = convert(content, release)
+        except imports.ImportFormatError as error:
+            _fail(f"{file}: {error}")
         if output is None:
             _write(text)
             return
