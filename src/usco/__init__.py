@@ -11,7 +11,29 @@ pay nothing for the parts they do not touch.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+
+def _quiet_interrupt_from_the_start() -> None:
+    """Run as the `usco` command, a Ctrl-C from here until cli.main() takes over exits 130, quietly.
+
+    This runs as the launcher's `from usco.__main__ import main` begins, before any
+    other usco code; _signal and os are already loaded by the interpreter, so it costs
+    nothing. A library user's SIGINT handling is left alone. Before this point the
+    interpreter's own start-up remains (see bench/sigint_sweep.py).
+    """
+    import _signal
+    import os
+    import sys
+
+    name = (sys.argv[0] if sys.argv else "").replace("\\", "/").rsplit("/", 1)[-1]
+    if name.removesuffix(".exe").removesuffix("-script.py") not in ("usco", "-m"):
+        return
+    if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+        _signal.signal(_signal.SIGINT, lambda number, frame: os._exit(130))
+
+
+_quiet_interrupt_from_the_start()
+
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 __version__ = "0.2.0"
 __all__ = [

@@ -1,20 +1,90 @@
 """Entry point for the `usco` script and `python -m usco`.
 
-Importing the CLI happens inside main() so that a Ctrl-C during start-up also ends
-quietly with exit status 130 instead of a traceback.
+Signals, from launch to exit (design §5: Ctrl-C ends quietly with exit 130):
+
+- usco/__init__.py, the first usco code the launcher runs, makes SIGINT exit 130 at
+  once (nothing is open yet, so nothing needs cleaning up).
+- Here, while commands run, SIGINT and SIGTERM raise SystemExit(130 / 143), so every
+  `finally` runs and a half-written temporary file is removed.
+- Once the command is done and its output flushed, they exit at once again, so a
+  signal during the interpreter's shutdown prints nothing.
 """
 
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
 import sys
+from types import FrameType
+
+_STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
-def main() -> None:
+def _leave(number: int, frame: FrameType | None) -> None:
+    raise SystemExit(_STATUS.get(number, 128 + number))
+
+
+def _leave_now(number: int, frame: FrameType | None) -> None:
+    os._exit(_STATUS.get(number, 128 + number))
+
+
+def _set_handlers(handler: signal.Handlers | object) -> None:
+    for number in _STATUS:
+        with contextlib.suppress(ValueError, OSError):  # not the main thread, or no such signal here
+            signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def main() -> int:
+    """Run the CLI; return its exit status (the launcher passes it to sys.exit)."""
+    _set_handlers(_leave)
+    status = 0
     try:
         from usco.cli import main as run
 
         run()
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except SystemExit as leaving:
+        code = leaving.code
+        status = code if isinstance(code, int) else (0 if code is None else 1)
+    except KeyboardInterrupt:  # a SIGINT handler replaced by someone else
+        status = 130
+    finally:
+        _set_handlers(_leave_now)
+    return _flush_at_exit(status)
+
+
+def _silence(stream: object) -> None:
+    """Point a stream's descriptor at /dev/null, so the interpreter's last flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # type: ignore[attr-defined]
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _flush_at_exit(status: int) -> int:
+    """Flush what Python still buffers; a failure is one line and exit 1, a closed pipe is quiet."""
+    stdout = sys.stdout
+    if stdout is not None:
+        try:
+            stdout.flush()
+        except BrokenPipeError:
+            _silence(stdout)
+        except (OSError, ValueError) as error:
+            _silence(stdout)
+            if status == 0:
+                status = 1
+                if sys.stderr is not None:
+                    with contextlib.suppress(OSError, ValueError):
+                        sys.stderr.write(f"usco: cannot write output: {getattr(error, 'strerror', None) or error}\n")
+    if sys.stderr is not None:
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            _silence(sys.stderr)
+    return status
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from usco import table, text
 from usco.chart import Bar, Group, Series
-from usco.model import UscoError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -135,15 +134,16 @@ def chart_text(series: Series, label: str) -> str:
     return table.draw(lambda console: draw_chart(console, series, label))
 
 
-def save_svg(series: Series, label: str, path: Path, *, width: int = 100) -> None:
-    """The same chart as an SVG file (Rich's console export)."""
+def save_svg(series: Series, label: str, path: Path, *, width: int = 100, force: bool = False) -> None:
+    """The same chart as an SVG file (Rich's console export), written by usco.files' rules:
+    whole or not at all, an existing file replaced only with *force*, only ever a regular file."""
     import io
 
     from rich.console import Console
 
+    from usco import files
+
     console = Console(record=True, width=width, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     draw_chart(console, series, label)
-    try:
-        console.save_svg(str(path), title=text.visible(label))
-    except OSError as error:
-        raise UscoError(f"cannot write {path}: {error.strerror or error}") from None
+    svg = console.export_svg(title=text.visible(label))
+    files.write_atomically(path, svg.encode("utf-8"), replace=force)

@@ -5,6 +5,7 @@ library's (usco.api, usco.query, usco.formats); this module only turns options i
 arguments and errors into one line on stderr and an exit code (design §5).
 """
 
+import errno
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -54,7 +55,7 @@ TRADE_SERIES = ("us-goods-exports", "us-goods-imports")
 class Globals(NamedTuple):
     """The options that work before or after any command."""
 
-    data: Optional[Path]
+    data: Optional[str]  # as given: "" is refused by dataset.resolve_path; an empty USCO_DATA is unset
     also: tuple[Path, ...]
     no_cache: bool
 
@@ -157,12 +158,18 @@ Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exi
 
 
 def say(message: str) -> None:
-    """One line on stderr, made safe; nowhere at all if stderr is closed (never into stdout)."""
+    """Message lines on stderr, made safe; nowhere at all if stderr is closed (never into stdout).
+
+    Every line is escaped on its own (text.visible), so a second line such as a hint
+    stays a line while a newline or escape inside a file name or value is shown, not acted on.
+    """
     stream = sys.stderr
     if stream is None:
         return
+    first, *rest = message.split("\n")
+    text = "".join(f"{line}\n" for line in [f"usco: {visible(first)}", *map(visible, rest)])
     try:
-        stream.write(f"usco: {visible(message)}\n")
+        stream.write(text)
         stream.flush()
     except (OSError, ValueError):
         pass
@@ -191,7 +198,10 @@ def _boundary() -> Iterator[None]:
 
 
 def _write(text: str, *, code: int = 0) -> None:
-    """Write output; a reader that went away is a quiet exit (0, or *code* if that was not success)."""
+    """Write output; a reader that went away is a quiet exit (0, or *code* if that was not success).
+
+    Any other failure (a full disk, a closed or revoked stdout) is one line on stderr and exit 1.
+    """
     stream = sys.stdout
     if stream is None:
         _fail("cannot write output: standard output is closed")
@@ -201,14 +211,21 @@ def _write(text: str, *, code: int = 0) -> None:
     except BrokenPipeError:
         # The reader stopped (`usco facts | head -1`): nothing went wrong. Point stdout at
         # /dev/null so the interpreter's final flush does not complain.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, stream.fileno())
-        except (OSError, ValueError):
-            pass
+        _silence(stream)
         raise typer.Exit(code) from None
-    except OSError as error:
-        _fail(f"cannot write output: {error.strerror or error}")
+    except (OSError, ValueError) as error:
+        _silence(stream)
+        _fail(f"cannot write output: {getattr(error, 'strerror', None) or error}", max(code, 1))
+
+
+def _silence(stream: Any) -> None:
+    """Point *stream*'s descriptor at /dev/null: what is still buffered then goes nowhere, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _is_utf8(stream: Any) -> bool:
@@ -273,7 +290,7 @@ def _version(value: bool) -> None:
 def _main(
     ctx: typer.Context,
     data: Annotated[
-        Optional[Path],
+        Optional[str],  # a str, not a Path: Path("") is ".", and an explicit `--data ""` is an error
         typer.Option(
             "--data", envvar=dataset.ENV_VAR, metavar="PATH", help="Use this dataset instead of the shipped one."
         ),
@@ -297,6 +314,8 @@ def _main(
     ] = False,
 ) -> None:
     """Sourced facts about United States–Colombia relations."""
+    if data == "":  # an empty USCO_DATA never gets here: click reads it as unset
+        raise typer.BadParameter("an empty path names no dataset", param_hint="'--data'")
     ctx.obj = Globals(data, tuple(add or ()), no_cache)
 
 
@@ -982,6 +1001,42 @@ def _tolerate_narrow_encodings() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def _hold_standard_descriptors() -> None:
+    """Put /dev/null on a closed descriptor 0, 1 or 2, so no file usco opens can land there.
+
+    Python already set the matching sys.stdin/stdout/stderr to None, and that stays:
+    output to a closed stdout is still an error, messages to a closed stderr still go nowhere.
+    """
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            try:
+                opened = os.open(os.devnull, os.O_RDWR)
+                if opened != descriptor:
+                    os.dup2(opened, descriptor)
+                    os.close(opened)
+            except OSError:
+                pass
+
+
+def _show_usage_error(error: Any) -> None:
+    """click's own error (a usage error, exit 2), as click words it, but every line made safe."""
+    lines = []
+    context = getattr(error, "ctx", None)
+    if context is not None:
+        lines += [context.get_usage(), f"Try '{context.command_path} --help' for help.", ""]
+    lines.append(f"Error: {error.format_message()}")
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write("".join(visible(line) + "\n" for text in lines for line in text.split("\n")))
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def main() -> None:
     """Run the app and leave with its exit status.
 
@@ -989,15 +1044,25 @@ def main() -> None:
     a call that names a known command gets an app with that command alone. Help, shell
     completion and unknown names see the full app.
     """
+    _hold_standard_descriptors()
     _tolerate_narrow_encodings()
     args = _globals_first(sys.argv[1:])
     named = _invoked_command(args)
-    commands = [info for info in app.registered_commands if (info.name or getattr(info.callback, "__name__", None)) == named]
+    commands = [
+        info for info in app.registered_commands if (info.name or getattr(info.callback, "__name__", None)) == named
+    ]
     target = app
     if commands and "_USCO_COMPLETE" not in os.environ:
         target = typer.Typer(**_APP_SETTINGS)
         target.registered_callback = app.registered_callback
         target.registered_commands = commands
+    try:
+        from typer._click.exceptions import ClickException
+        from typer._click.utils import PacifyFlushWrapper
+    except ImportError:  # pragma: no cover - a typer that uses click itself
+        from click.exceptions import ClickException  # type: ignore[no-redef]
+        from click.utils import PacifyFlushWrapper  # type: ignore[no-redef]
+    stdout = sys.stdout
     try:
         status = target(args=args, prog_name="usco", standalone_mode=False)
     except typer.Exit as leaving:
@@ -1006,16 +1071,24 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors: plain text, exit 2
-        import click
-
-        if isinstance(error, click.ClickException):
-            stream = sys.stderr
-            if stream is not None:
-                try:
-                    error.show(file=stream)
-                except (OSError, ValueError):
-                    pass
-            sys.exit(error.exit_code)
-        raise
+    except SystemExit as leaving:
+        if isinstance(sys.stdout, PacifyFlushWrapper):
+            # click's main met EPIPE writing its own output (help) and exits 1; a reader
+            # that went away is a quiet exit 0 here, as for every other output.
+            sys.stdout, sys.stderr = stdout, getattr(sys.stderr, "wrapped", sys.stderr)
+            _silence(stdout)
+            sys.exit(0)
+        raise leaving from None
+    except ClickException as error:  # click's usage errors: plain text, exit 2
+        _show_usage_error(error)
+        sys.exit(error.exit_code)
+    except OSError as error:
+        # Only click writes outside _write: its help. A full disk or a revoked stdout there.
+        if error.errno not in (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUOT, errno.EPIPE):
+            raise
+        _silence(stdout)
+        if error.errno == errno.EPIPE:
+            sys.exit(0)
+        say(f"cannot write output: {error.strerror or error}")
+        sys.exit(1)
     sys.exit(status if isinstance(status, int) else 0)
