@@ -18,7 +18,7 @@ import signal
 import sys
 from types import FrameType
 
-_STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
+_STATUS: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
 def _leave(number: int, frame: FrameType | None) -> None:

@@ -1056,12 +1056,8 @@ def main() -> None:
         target = typer.Typer(**_APP_SETTINGS)
         target.registered_callback = app.registered_callback
         target.registered_commands = commands
-    try:
-        from typer._click.exceptions import ClickException
-        from typer._click.utils import PacifyFlushWrapper
-    except ImportError:  # pragma: no cover - a typer that uses click itself
-        from click.exceptions import ClickException  # type: ignore[no-redef]
-        from click.utils import PacifyFlushWrapper  # type: ignore[no-redef]
+    from typer._click.exceptions import ClickException  # typer 0.28 vendors click (pinned <0.29)
+    from typer._click.utils import PacifyFlushWrapper
     stdout = sys.stdout
     try:
         status = target(args=args, prog_name="usco", standalone_mode=False)

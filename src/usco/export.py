@@ -4,24 +4,28 @@ Both exports hold the selected facts plus the sources and measures they use, eac
 Dates stay the strings of the dataset ("2019" is never 2019-01-01); `date_first`,
 `date_last` and `end_last` add full ISO days so that ranges can be queried.
 
-Every file is written to a temporary name in its own directory and then renamed over
-the target, so a failed export leaves no partial file behind.
+Every file is written by usco.files' rules: whole or not at all, a temporary file
+beside the target moved into place, never over what was not checked, only ever over a
+regular file. A Data Package is built beside its directory and swapped in whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import secrets
 import sqlite3
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from usco.model import Measure, PartialDate, Qualifier, Source, Topic, UscoError
+from usco.model import Measure, OutputError, PartialDate, Qualifier, Source, Topic, UscoError
 from usco.query import Row, Selection
 
 
@@ -94,32 +98,18 @@ def _tables(selection: Selection) -> _Tables:
     )
 
 
-# ---------------------------------------------------------------- atomic files
-
-
-def _refuse_existing(path: Path, force: bool) -> None:
-    if path.is_dir():
-        raise ExportError(f"{path} is a directory; expected a file name")
-    if path.exists() and not force:
-        raise ExportError(f"{path} already exists; use --force to overwrite it")
+# ---------------------------------------------------------------- files (by usco.files' rules)
 
 
 @contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """A fresh temporary file beside *path*, renamed over it only if the block succeeds."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+def _as_export_error() -> Iterator[None]:
+    """usco.files' refusals and failures, as ExportError (still a UscoError, the same words)."""
+    from usco import files
+
     try:
-        with temporary.open("x"):  # exclusive create, with the user's umask
-            pass
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        yield temporary
-        temporary.replace(path)  # atomic on POSIX and Windows (os.replace)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
+        yield
+    except (OutputError, files.InputError) as error:
+        raise ExportError(str(error)) from None
 
 
 # ---------------------------------------------------------------- SQLite
@@ -166,11 +156,16 @@ CREATE INDEX facts_measure_id ON facts(measure_id);
 def export_sqlite(selection: Selection, path: Path, *, force: bool = False) -> None:
     """Write tables `sources`, `measures` and `facts` to a new SQLite file at *path*.
 
-    Refuses to replace an existing file unless *force*; raises ExportError.
+    Refuses to replace an existing file unless *force*, and anything but a regular file
+    even then; raises ExportError. The database is built in a temporary file beside
+    *path* (its -journal too) and moved into place by usco.files: a no-clobber link
+    without *force*, so a file that appears at *path* meanwhile is never replaced.
     """
-    _refuse_existing(path, force)
+    from usco import files
+
     tables = _tables(selection)
-    with _atomic(path) as temporary:
+
+    def fill(temporary: Path) -> None:
         try:
             with closing(sqlite3.connect(temporary)) as db, db:
                 db.executescript(_SCHEMA)
@@ -179,6 +174,11 @@ def export_sqlite(selection: Selection, path: Path, *, force: bool = False) -> N
                 _insert(db, "facts", FACT_COLUMNS, tables.facts)
         except sqlite3.Error as exc:
             raise ExportError(f"cannot write {path}: {exc}") from None
+
+    with _as_export_error():
+        files.check_target(path, replace=force)  # refuse before any work
+        files.sweep_temporaries(path.parent)
+        files.write_atomically(path, fill, replace=force)
 
 
 def _insert(db: sqlite3.Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
@@ -284,31 +284,156 @@ def _csv(columns: Sequence[str], rows: list[tuple[Any, ...]]) -> str:
     return out.getvalue()
 
 
+PACKAGE_FILES = ("sources.csv", "measures.csv", "facts.csv", "datapackage.json")  # the descriptor last
+
+
 def export_datapackage(selection: Selection, directory: Path, *, force: bool = False) -> list[Path]:
     """Write sources.csv, measures.csv, facts.csv and datapackage.json into *directory*.
 
-    The directory is created if missing. A non-empty file of those names is replaced
-    only with *force*; other files in the directory are left alone. Returns the paths written.
+    A package is replaced whole or not at all:
+
+    - *directory* missing, empty, or holding nothing but those four files: the package
+      is built in a temporary directory beside it (``.usco-XXXX.tmp``) and renamed into
+      place; an old package is first renamed aside (``.usco-XXXX.previous``), then
+      removed. Readers see the old package or the new one (or, for an instant, none).
+    - *directory* holding other files as well: those are never moved, read or replaced.
+      The four files are written in full as temporary files inside it first, and only
+      then moved into place, datapackage.json last; a failure while writing (a full
+      disk, a file-size limit, a signal) leaves the directory as it was.
+
+    An existing package file is replaced only with *force* (an empty one counts as
+    missing), and only if it is a regular file. Returns the paths written.
     """
+    from usco import files
+
     tables = _tables(selection)
-    contents = {  # the descriptor last: a package is complete once it is there
+    contents = {
         "sources.csv": _csv(SOURCE_COLUMNS, tables.sources),
         "measures.csv": _csv(MEASURE_COLUMNS, tables.measures),
         "facts.csv": _csv(FACT_COLUMNS, tables.facts),
         "datapackage.json": json.dumps(_descriptor(), ensure_ascii=False, indent=2) + "\n",
     }
-    if directory.exists() and not directory.is_dir():
-        raise ExportError(f"{directory} is not a directory")
-    paths = [directory / name for name in contents]
-    for path in paths:  # refuse before anything is written
-        if path.is_dir() or (not force and path.exists() and path.stat().st_size > 0):
-            _refuse_existing(path, force=False)
+    with _as_export_error():
+        entries = _package_entries(directory, force=force)
+        try:
+            directory.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot create {directory.parent}: {exc.strerror or exc}") from None
+        files.sweep_temporaries(directory.parent)
+        if entries is None or set(entries) <= set(PACKAGE_FILES):
+            _swap_in(directory, contents, existed=entries is not None, force=force)
+        else:
+            files.sweep_temporaries(directory)
+            _write_beside_others(directory, contents, replace={name: force or info.st_size == 0
+                                                               for name, info in entries.items()})  # fmt: skip
+    return [directory / name for name in PACKAGE_FILES]
+
+
+def _package_entries(directory: Path, *, force: bool) -> dict[str, os.stat_result] | None:
+    """What *directory* holds (None if it does not exist), once it is checked that writing may go ahead."""
+    from usco import files
+
+    if len(os.fsencode(directory.name)) > files.NAME_MAX:
+        raise ExportError(f"cannot write {directory}: name too long (more than {files.NAME_MAX} bytes)")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        info = directory.lstat()
+    except FileNotFoundError:
+        return None
     except OSError as exc:
-        raise ExportError(f"cannot create {directory}: {exc.strerror or exc}") from None
-    for path in paths:
+        raise ExportError(f"cannot write {directory}: {exc.strerror or exc}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise ExportError(f"{directory} is a symbolic link; expected a directory (usco replaces only what it checked)")
+    if not stat.S_ISDIR(info.st_mode):
+        raise ExportError(f"{directory} is not a directory")
+    try:
+        entries = {entry.name: entry.stat(follow_symlinks=False) for entry in os.scandir(directory)}
+    except OSError as exc:
+        raise ExportError(f"cannot read {directory}: {exc.strerror or exc}") from None
+    for name in PACKAGE_FILES:  # refuse before anything is written
+        if name in entries:
+            found = entries[name]
+            if not stat.S_ISREG(found.st_mode):
+                files.check_target(directory / name, replace=True)  # says what it is
+            if found.st_size > 0 and not force:
+                raise ExportError(f"{directory / name} already exists; use --force to overwrite it")
+    return entries
+
+
+def _fill(folder: Path, contents: dict[str, str]) -> None:
+    for name in PACKAGE_FILES:
         # newline="" keeps the csv module's \r\n row ends as they are (RFC 4180).
-        with _atomic(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
-            out.write(contents[path.name])
-    return paths
+        with (folder / name).open("x", encoding="utf-8", newline="") as out:
+            out.write(contents[name])
+
+
+def _swap_in(directory: Path, contents: dict[str, str], *, existed: bool, force: bool) -> None:
+    """Build the package in a sibling temporary directory, then rename it to *directory* (old one aside)."""
+    import shutil
+
+    from usco import files
+
+    build = directory.parent / f"{files.TEMPORARY_PREFIX}{secrets.token_hex(8)}{files.TEMPORARY_SUFFIX}"
+    try:
+        try:
+            build.mkdir()
+            _fill(build, contents)
+            if existed:
+                build.chmod(stat.S_IMODE(directory.stat().st_mode))
+        except OSError as exc:
+            raise ExportError(f"cannot write {directory}: {exc.strerror or exc}") from None
+        if not existed:
+            try:
+                build.rename(directory)  # fails if a non-empty directory or a file appeared there
+            except OSError as exc:
+                raise ExportError(f"{directory} appeared while usco was writing it; not replaced") from exc
+            return
+        aside = directory.parent / f"{files.TEMPORARY_PREFIX}{secrets.token_hex(8)}.previous"
+        try:
+            directory.rename(aside)
+        except OSError as exc:
+            raise ExportError(f"cannot replace {directory}: {exc.strerror or exc}") from None
+        try:
+            _recheck(aside, directory, force=force)  # what was moved aside is still only what was checked
+            build.rename(directory)
+        except BaseException:
+            try:
+                aside.rename(directory)
+            except OSError:
+                raise ExportError(f"cannot replace {directory}; the previous package is kept at {aside}") from None
+            raise
+        for name in PACKAGE_FILES:
+            with contextlib.suppress(OSError):
+                (aside / name).unlink()
+        with contextlib.suppress(OSError):
+            aside.rmdir()  # not rmtree: anything that was not checked stays, and says so below
+        if aside.exists():
+            raise ExportError(f"{directory} written; files that appeared in the old one are kept at {aside}")
+    finally:
+        if build.exists():
+            shutil.rmtree(build, ignore_errors=True)
+
+
+def _recheck(aside: Path, directory: Path, *, force: bool) -> None:
+    for entry in os.scandir(aside):
+        info = entry.stat(follow_symlinks=False)
+        if entry.name not in PACKAGE_FILES or not stat.S_ISREG(info.st_mode) or (info.st_size and not force):
+            raise ExportError(f"{directory} changed while usco was writing it ({entry.name}); not replaced")
+
+
+def _write_beside_others(directory: Path, contents: dict[str, str], *, replace: dict[str, bool]) -> None:
+    """Each file whole as a temporary file in *directory*, then all four moved into place."""
+    from usco import files
+
+    with contextlib.ExitStack() as stack:
+        ready = {}
+        for name in PACKAGE_FILES:
+            target = directory / name
+            temporary = stack.enter_context(files.temporary_beside(target))
+            try:
+                with temporary.open("w", encoding="utf-8", newline="") as out:
+                    out.write(contents[name])
+            except OSError as exc:
+                raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+            ready[name] = temporary
+        for name in PACKAGE_FILES:
+            files.move_into_place(ready[name], directory / name, replace=replace.get(name, False))

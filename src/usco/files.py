@@ -19,6 +19,7 @@ from pathlib import Path
 
 from usco.model import OutputError, UscoError
 
+
 class InputError(UscoError):
     """A file usco was asked to read cannot be read."""
 
@@ -26,13 +27,13 @@ class InputError(UscoError):
 TEMPORARY_PREFIX = ".usco-"
 TEMPORARY_SUFFIX = ".tmp"
 _STALE_SECONDS = 15 * 60  # older than any write in progress
-_NAME_MAX = 255
+NAME_MAX = 255  # bytes in one file name (NAME_MAX on Linux and macOS)
 
 
 def check_target(target: Path, *, replace: bool) -> None:
     """Refuse a target that must not be written: an existing file without *replace*, or anything not a regular file."""
-    if len(os.fsencode(target.name)) > _NAME_MAX:
-        raise OutputError(f"cannot write {target}: file name too long (more than {_NAME_MAX} bytes)")
+    if len(os.fsencode(target.name)) > NAME_MAX:
+        raise OutputError(f"cannot write {target}: file name too long (more than {NAME_MAX} bytes)")
     try:
         info = target.lstat()
     except FileNotFoundError:
@@ -71,14 +72,14 @@ def move_into_place(temporary: Path, target: Path, *, replace: bool) -> None:
     check_target(target, replace=replace)
     try:
         if replace and target.exists():
-            os.replace(temporary, target)
+            temporary.replace(target)
         else:
             os.link(temporary, target)  # fails with EEXIST if something appeared at target
     except FileExistsError:
         raise OutputError(f"{target} appeared while usco was writing it; not replaced") from None
     except OSError as error:
         if error.errno in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV) and not target.exists():
-            os.replace(temporary, target)  # a file system without hard links: best effort
+            temporary.replace(target)  # a file system without hard links: best effort
             return
         raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
 
@@ -116,11 +117,23 @@ def read_regular(path: Path, *, limit: int, what: str) -> bytes:
 
 
 def sweep_temporaries(folder: Path) -> None:
-    """Remove usco's temporary files left in *folder* by a process that was killed."""
+    """Remove usco's temporary files and directories left in *folder* by a process that was killed.
+
+    Only names usco makes (.usco-XXXX.tmp, its -journal, a Data Package's .usco-XXXX.tmp/
+    build directory) and only once they are older than any write in progress. An old
+    package moved aside (.usco-XXXX.previous) is never swept: it is the user's data.
+    """
+    import shutil
+
     now = time.time()
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            if entry.name.startswith(TEMPORARY_PREFIX) and TEMPORARY_SUFFIX in entry.name:
-                with contextlib.suppress(OSError):
-                    if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > _STALE_SECONDS:
-                        os.unlink(entry.path)
+            if not (entry.name.startswith(TEMPORARY_PREFIX) and TEMPORARY_SUFFIX in entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                if now - entry.stat(follow_symlinks=False).st_mtime <= _STALE_SECONDS:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                elif entry.is_file(follow_symlinks=False):
+                    Path(entry.path).unlink()
