@@ -126,7 +126,6 @@ def write(data: Dataset, content: bytes, also: Sequence[Path] = ()) -> None:
         header = json.dumps({"key": key, "digest": _digest(body, content)}, ensure_ascii=False).encode("utf-8")
         target = _file_for(data.path, also)
         target.parent.mkdir(parents=True, exist_ok=True)
-        files.sweep_temporaries(target.parent)
         files.write_atomically(target, header + b"\n" + body, replace=True)
     except (OSError, UnicodeEncodeError, UscoError):  # read-only, full or refused: answers never need the cache
         return

@@ -6,6 +6,7 @@ arguments and errors into one line on stderr and an exit code (design §5).
 """
 
 import errno
+import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -1001,11 +1002,32 @@ def _tolerate_narrow_encodings() -> None:
             reconfigure(errors="backslashreplace")
 
 
+class _ClosedOutput(io.TextIOBase):
+    """sys.stdout when descriptor 1 was closed (`usco facts >&-`): every write fails, as a write to it would.
+
+    Python sets sys.stdout to None then; code that asks it isatty() or writes help to it
+    would raise AttributeError, or click would drop its help silently. This fails the
+    write instead, so it ends as every other output failure does: one line, exit 1.
+    """
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
 def _hold_standard_descriptors() -> None:
     """Put /dev/null on a closed descriptor 0, 1 or 2, so no file usco opens can land there.
 
-    Python already set the matching sys.stdin/stdout/stderr to None, and that stays:
-    output to a closed stdout is still an error, messages to a closed stderr still go nowhere.
+    A closed stdout still fails every write (_ClosedOutput); messages to a closed stderr
+    still go nowhere (sys.stderr stays None, and say() writes nothing then).
     """
     for descriptor in (0, 1, 2):
         try:
@@ -1018,6 +1040,8 @@ def _hold_standard_descriptors() -> None:
                     os.close(opened)
             except OSError:
                 pass
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
 
 
 def _show_usage_error(error: Any) -> None:

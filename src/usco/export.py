@@ -177,7 +177,6 @@ def export_sqlite(selection: Selection, path: Path, *, force: bool = False) -> N
 
     with _as_export_error():
         files.check_target(path, replace=force)  # refuse before any work
-        files.sweep_temporaries(path.parent)
         files.write_atomically(path, fill, replace=force)
 
 

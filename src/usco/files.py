@@ -87,6 +87,7 @@ def move_into_place(temporary: Path, target: Path, *, replace: bool) -> None:
 def write_atomically(target: Path, content: bytes | Callable[[Path], None], *, replace: bool) -> None:
     """Write *content* (bytes, or a function that fills a path) to *target*, whole or not at all."""
     check_target(target, replace=replace)
+    sweep_temporaries(target.parent)  # what a killed usco left here before
     with temporary_beside(target) as temporary:
         try:
             if isinstance(content, bytes):
