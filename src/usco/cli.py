@@ -207,8 +207,7 @@ def _write(text: str, *, code: int = 0) -> None:
     if stream is None:
         _fail("cannot write output: standard output is closed")
     try:
-        stream.write(text)
-        stream.flush()
+        _write_all(stream, text)
     except BrokenPipeError:
         # The reader stopped (`usco facts | head -1`): nothing went wrong. Point stdout at
         # /dev/null so the interpreter's final flush does not complain.
@@ -217,6 +216,32 @@ def _write(text: str, *, code: int = 0) -> None:
     except (OSError, ValueError) as error:
         _silence(stream)
         _fail(f"cannot write output: {getattr(error, 'strerror', None) or error}", max(code, 1))
+
+
+def _write_all(stream: Any, text: str) -> None:
+    """Write *text* to *stream* in full, or raise: every byte to its descriptor, in a loop.
+
+    A text stream's flush can return after a short write (a file-size limit reached
+    mid-way) without an error, and the rest is lost at exit; os.write's count is checked.
+    A stream without a descriptor (a test runner's) is written as a stream.
+    """
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        stream.write(text)
+        stream.flush()
+        return
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    stream.flush()  # anything written to the stream before goes first
+    while data:
+        try:
+            written = os.write(descriptor, data)
+        except BlockingIOError:  # a non-blocking stdout (some terminals, some pipes): wait until it takes more
+            import select
+
+            select.select([], [descriptor], [])
+            continue
+        data = data[written:]
 
 
 def _silence(stream: Any) -> None:

@@ -12,7 +12,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -168,14 +168,19 @@ _FACT_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*facts[ \t]*\]\]", re.MULTILINE)
 _TABLE_HEADER = re.compile(r"^[ \t]*\[[ \t]*(sources|measures)[ \t]*\.[ \t]*\"?([^\]\"]+?)\"?[ \t]*\]", re.MULTILINE)
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def _lines_of(text: str, matches: Iterable[re.Match[str]]) -> Iterator[tuple[re.Match[str], int]]:
+    """Each match (in order) with its line number, counting each stretch of text once (linear, not quadratic)."""
+    line, position = 1, 0
+    for match in matches:
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        yield match, line
 
 
 def _file(path: Path, text: str) -> _File:
     raw = _parse(path, text)
-    fact_lines = [_line_of(text, match.start()) for match in _FACT_HEADER.finditer(text)]
-    tables = {(match[1], match[2]): _line_of(text, match.start()) for match in _TABLE_HEADER.finditer(text)}
+    fact_lines = [line for _, line in _lines_of(text, _FACT_HEADER.finditer(text))]
+    tables = {(match[1], match[2]): line for match, line in _lines_of(text, _TABLE_HEADER.finditer(text))}
     return _File(path, raw, fact_lines, tables)
 
 
