@@ -100,7 +100,12 @@ def sweep(usco: str, step: int, until: int, repeat: int) -> dict[str, object]:
         f"tracebacks by origin {dict(by_where) or 'none'}; "
         f"last delay not 130-and-quiet: {max(late) if late else 'none'} ms"
     )
-    return {"runs": runs, "exit_130": exit_130, "tracebacks": dict(by_where), "last_bad_ms": max(late) if late else None}
+    return {
+        "runs": runs,
+        "exit_130": exit_130,
+        "tracebacks": dict(by_where),
+        "last_bad_ms": max(late) if late else None,
+    }
 
 
 def main() -> None:
