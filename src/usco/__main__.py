@@ -48,6 +48,11 @@ def main() -> int:
         status = code if isinstance(code, int) else (0 if code is None else 1)
     except KeyboardInterrupt:  # a SIGINT handler replaced by someone else
         status = 130
+    except MemoryError:  # outside the CLI's own error boundary: while loading usco itself
+        status = 1
+        if sys.stderr is not None:
+            with contextlib.suppress(OSError, ValueError, MemoryError):
+                sys.stderr.write("usco: out of memory (even to start); a larger memory limit is needed\n")
     finally:
         _set_handlers(_leave_now)
     return _flush_at_exit(status)
