@@ -173,3 +173,12 @@ def test_an_empty_data_path_is_an_error_but_an_empty_usco_data_is_unset(tmp_path
     assert code == 0 and "covid-total" in screen
     code, screen = run_in_pty(["check", "--help"], env)
     assert code == 0
+
+
+def test_a_newline_in_a_name_cannot_forge_a_line(tmp_path: Path) -> None:
+    forged = tmp_path / "a\nusco: all is well"
+    forged.write_text(SMALL, encoding="utf-8")
+    code, screen = _screen(["--data", str(forged / "x"), "facts"])
+    assert code == 1 and screen.count("\n") == 1 and "a\\nusco: all is well" in screen
+    code, screen = _screen(["check", str(forged)])
+    assert code == 0 and screen.count("\n") == 1

@@ -158,17 +158,17 @@ Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exi
 # ---------------------------------------------------------------- the one error boundary
 
 
-def say(message: str) -> None:
-    """Message lines on stderr, made safe; nowhere at all if stderr is closed (never into stdout).
+def say(message: str, *more: str) -> None:
+    """A message on stderr, made safe; nowhere at all if stderr is closed (never into stdout).
 
-    Every line is escaped on its own (text.visible), so a second line such as a hint
-    stays a line while a newline or escape inside a file name or value is shown, not acted on.
+    *message* is the first line ("usco: ..."), each of *more* one line after it. Every
+    line is escaped whole (text.visible): a newline or escape inside a file name or a
+    value is shown, never acted on, and cannot start a line of its own.
     """
     stream = sys.stderr
     if stream is None:
         return
-    first, *rest = message.split("\n")
-    text = "".join(f"{line}\n" for line in [f"usco: {visible(first)}", *map(visible, rest)])
+    text = "".join(f"{line}\n" for line in [f"usco: {visible(message)}", *map(visible, more)])
     try:
         stream.write(text)
         stream.flush()
@@ -176,8 +176,8 @@ def say(message: str) -> None:
         pass
 
 
-def _fail(message: str, code: int = 1) -> NoReturn:
-    say(message)
+def _fail(message: str, code: int = 1, *, more: Sequence[str] = ()) -> NoReturn:
+    say(message, *more)
     raise typer.Exit(code)
 
 
@@ -191,7 +191,7 @@ def _boundary() -> Iterator[None]:
     except DatasetError as error:
         more = len(error.problems) - 1
         also = f" (and {more} more)" if more else ""
-        _fail(f"invalid dataset: {error}{also}\n  run `usco check {error.path}` to list every problem")
+        _fail(f"invalid dataset: {error}{also}", more=[f"  run `usco check {error.path}` to list every problem"])
     except UscoError as error:
         _fail(str(error))
     except MemoryError:
