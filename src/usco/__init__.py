@@ -9,9 +9,9 @@ The names below are loaded on first use, so `usco --version` and every CLI call
 pay nothing for the parts they do not touch.
 """
 
-from __future__ import annotations
 
-
+# The first statement on purpose: no import from disk before it (even `from __future__`
+# loads a module), so the window in which Ctrl-C could print a traceback closes here.
 def _quiet_interrupt_from_the_start() -> None:
     """Run as the `usco` command, a Ctrl-C from here until cli.main() takes over exits 130, quietly.
 
@@ -20,7 +20,7 @@ def _quiet_interrupt_from_the_start() -> None:
     nothing. A library user's SIGINT handling is left alone. Before this point the
     interpreter's own start-up remains (see bench/sigint_sweep.py).
     """
-    import _signal
+    import _signal  # type: ignore[import-not-found]  # builtin, like signal without its enum set-up
     import os
     import sys
 
