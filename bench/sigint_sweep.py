@@ -58,6 +58,9 @@ def where(stderr: str) -> str:
     return "interpreter"
 
 
+EXAMPLES: dict[str, str] = {}  # the first traceback seen from each origin
+
+
 def once(usco: str, data: Path, delay: float, env: dict[str, str]) -> tuple[int, str | None]:
     process = subprocess.Popen(
         [usco, "--data", str(data), "--no-cache", "facts"],
@@ -70,7 +73,11 @@ def once(usco: str, data: Path, delay: float, env: dict[str, str]) -> tuple[int,
     assert process.stderr is not None
     stderr = process.stderr.read().decode("utf-8", "replace")
     code = process.wait(timeout=60)
-    return code, (where(stderr) if "Traceback" in stderr or "Fatal Python error" in stderr else None)
+    if "Traceback" not in stderr and "Fatal Python error" not in stderr:
+        return code, None
+    origin = where(stderr)
+    EXAMPLES.setdefault(origin, stderr)
+    return code, origin
 
 
 def sweep(usco: str, step: int, until: int, repeat: int) -> dict[str, object]:
