@@ -1,4 +1,10 @@
-"""The value types of usco: dates of varying precision, sources, measures, facts, errors."""
+"""The value types of usco: dates of varying precision, sources, measures, facts, errors.
+
+Value types are NamedTuples: as immutable as frozen dataclasses, but defining one costs
+a tenth as much at import and building one a fifth as much, and start-up time is most
+of what a CLI call costs. Which fields each type has, and how each is read and written,
+is declared once in usco.fields.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +35,32 @@ class Qualifier(str, Enum):
     ESTIMATED = "estimated"
     UP_TO = "up_to"
     LESS_THAN = "less_than"
+
+
+class Status(str, Enum):
+    """How final a figure is (design §2); only FINAL may be shown without a mark."""
+
+    FINAL = "final"
+    PARTIAL = "partial"  # part of its period; `end` is the last day or month it covers
+    PROVISIONAL = "provisional"  # the whole period, its publisher still collecting reports
+    PLANNED = "planned"  # a goal, pledge, request or scheduled event
+
+
+class SourceKind(str, Enum):
+    GOVERNMENT = "government"
+    INTERGOVERNMENTAL = "intergovernmental"
+    PRESS = "press"
+    OTHER = "other"
+
+
+class PeriodKind(str, Enum):
+    """What one period of a measure is (design §1)."""
+
+    YEAR = "year"
+    FISCAL_YEAR = "fiscal_year"  # U.S. federal, October 1 to September 30; "2016" is FY2016
+    MONTH = "month"
+    POINT = "point"  # a stock counted on a date
+    RUNNING_TOTAL = "running_total"  # a sum from `date` to `end`, the day it was said
 
 
 _PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
@@ -77,6 +109,11 @@ class PartialDate(NamedTuple):
         return self.first.isoformat()[: {1: 4, 2: 7, 3: 10}[self.precision]]
 
 
+def fiscal_year_span(year: int) -> tuple[dt.date, dt.date]:
+    """FY*year*: October 1 of the year before to September 30."""
+    return dt.date(year - 1, 10, 1), dt.date(year, 9, 30)
+
+
 class Source(NamedTuple):
     id: str
     title: str
@@ -85,6 +122,8 @@ class Source(NamedTuple):
     short: str | None = None
     date: PartialDate | None = None
     date_note: str | None = None
+    kind: SourceKind | None = None  # None only in a user's own dataset: shown as unknown
+    copy_url: str | None = None
 
     @property
     def name(self) -> str:
@@ -96,6 +135,7 @@ class Measure(NamedTuple):
     id: str
     label: str
     unit: str
+    period: PeriodKind = PeriodKind.POINT
 
 
 class Fact(NamedTuple):
@@ -110,14 +150,25 @@ class Fact(NamedTuple):
     unit: str | None = None
     qualifier: Qualifier = Qualifier.EXACT
     end: PartialDate | None = None
+    status: Status = Status.FINAL
+    regional: bool = False
     measure: str | None = None
     part_of: str | None = None
     tags: tuple[str, ...] = ()
 
     @property
     def period(self) -> tuple[PartialDate, PartialDate | None]:
-        """What a revision must share with the fact it revises."""
-        return (self.date, self.end)
+        """What a revision must share with the fact it revises (design §2).
+
+        A partial figure's period is its date's (FY2025, or 2024): its `end` only says
+        how far it got, so the full year's figure supersedes it. Otherwise the period is
+        the span: a running total to another day is another figure, not a revision.
+        """
+        return (self.date, None if self.status is Status.PARTIAL else self.end)
+
+    @property
+    def final(self) -> bool:
+        return self.status is Status.FINAL
 
 
 class Dataset(NamedTuple):
@@ -125,6 +176,7 @@ class Dataset(NamedTuple):
     sources: Mapping[str, Source]
     measures: Mapping[str, Measure]
     facts: tuple[Fact, ...]
+    files: tuple[Path, ...] = ()  # every file read: the dataset and what it includes
 
 
 class UscoError(Exception):
@@ -134,28 +186,41 @@ class UscoError(Exception):
 class Problem(NamedTuple):
     """One thing wrong with a dataset, located as precisely as the file allows."""
 
-    where: str  # "fact 'covid-assistance-2020'", "fact #3", "source 'x'", "line 4, column 7"
+    where: str  # "fact 'covid-assistance-2020'", "fact #3", "source 'x'", "file"
     field: str | None
     message: str
+    file: Path | None = None
+    line: int | None = None
 
     def __str__(self) -> str:
         # repr: a field name comes from the file and may hold control characters
+        if self.where == "file":
+            return f"field {self.field!r}: {self.message}" if self.field else self.message
         location = f"{self.where}, field {self.field!r}" if self.field else self.where
         return f"{location}: {self.message}"
 
+    def located(self, default: Path) -> str:
+        """ "FILE:LINE: fact 'x', field 'y': message", naming the file it is in."""
+        file = self.file or default
+        return f"{file}:{self.line}: {self}" if self.line is not None else f"{file}: {self}"
+
 
 class DatasetError(UscoError):
-    """The dataset cannot be read or breaks a rule of design §1."""
+    """The dataset breaks a rule of design §1 (every problem listed), or cannot be read."""
 
     def __init__(self, path: Path | str, problems: list[Problem]) -> None:
         self.path = Path(path)
         self.problems = tuple(problems)
-        super().__init__(f"{self.path}: {self.problems[0]}")
+        super().__init__(self.problems[0].located(self.path))
 
 
-# Value types are NamedTuples: as immutable as frozen dataclasses, but defining one costs
-# a tenth as much at import, and start-up time is most of what a CLI call costs.
+class DatasetReadError(DatasetError):
+    """The dataset file (or one it includes) cannot be read as TOML at all."""
 
 
 class QueryError(UscoError):
-    """A thing asked for does not exist (unknown fact id or measure)."""
+    """A thing asked for does not exist (unknown fact id, measure, source, tag or topic)."""
+
+
+class OutputError(UscoError):
+    """A file usco was asked to write cannot be written (exists, refused by the disk)."""
