@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from usco import render
+from usco import text
 from usco.model import Fact, Measure, Qualifier, Source
 from usco.query import Row, Selection, source_recency
 
@@ -119,13 +119,13 @@ def _bar(row: Row) -> Bar:
     assert fact.value is not None  # only facts with a value are charted
     return Bar(
         fact_id=fact.id,
-        label=render.period(fact),
+        label=text.period(fact),
         start=str(fact.date),
         end=None if fact.end is None else str(fact.end),
         value=fact.value,
         unit=fact.unit or "",
         qualifier=fact.qualifier,
-        figure=render.figure(fact),
+        figure=text.figure(fact),
         source=row.source,
         superseded_by=row.superseded_by,
     )

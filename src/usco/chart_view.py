@@ -1,6 +1,6 @@
 """Draw a chart.Series: horizontal bars in the terminal with Rich, or TSV for a pipe.
 
-Every string from the dataset goes through render.visible() into a rich.text.Text,
+Every string from the dataset goes through text.visible() into a rich.text.Text,
 so text like "[bold]" or an escape sequence in a label is printed, never acted on.
 Rich is imported inside the functions, as in render.py, to keep start-up fast.
 """
@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from usco import render
+from usco import table, text
 from usco.chart import Bar, Group, Series
 from usco.model import UscoError
 
@@ -37,18 +37,18 @@ def _bar_text(bar: Bar, group: Group, width: int) -> str:
 
 def _figure(bar: Bar) -> str:
     figure = bar.figure + (" (superseded)" if bar.superseded else "")
-    return render.visible(figure)
+    return text.visible(figure)
 
 
 def draw_chart(console: Console, series: Series, label: str) -> None:
     """Title, then per group a heading and one row per period, then the sources as caption."""
     from rich.text import Text
 
-    console.print(Text(render.visible(label), style="bold"))
+    console.print(Text(text.visible(label), style="bold"))
     if not series.groups:
         console.print(Text("no figures to chart", style="dim"))
     bars = series.bars
-    label_width = max((Text(render.visible(bar.label)).cell_len for bar in bars), default=0)
+    label_width = max((Text(text.visible(bar.label)).cell_len for bar in bars), default=0)
     figure_width = max((Text(_figure(bar)).cell_len for bar in bars), default=0)
     room = console.width - label_width - figure_width - 2 * _GAP
     for group in series.groups:
@@ -68,7 +68,7 @@ def _row(bar: Bar, group: Group, label_width: int, room: int) -> Text:
     from rich.text import Text
 
     dim = "dim" if bar.superseded else ""
-    row = Text(render.visible(bar.label), style=dim)
+    row = Text(text.visible(bar.label), style=dim)
     row.pad_right(label_width - row.cell_len + _GAP)
     drawn = _bar_text(bar, group, room)
     row.append(drawn, style=dim or "green")
@@ -82,7 +82,7 @@ def _stacked(bar: Bar, group: Group, width: int) -> Text:
     from rich.text import Text
 
     dim = "dim" if bar.superseded else ""
-    row = Text(render.visible(bar.label), style=dim)
+    row = Text(text.visible(bar.label), style=dim)
     row.append("  ")
     row.append(_figure(bar), style=dim or "bold")
     row.append("\n" + " " * _GAP)
@@ -93,7 +93,7 @@ def _stacked(bar: Bar, group: Group, width: int) -> Text:
 def _caption(series: Series) -> Text:
     from rich.text import Text
 
-    names = "; ".join(render.visible(render.source_label(source)) for source in series.sources)
+    names = "; ".join(text.visible(text.source_label(source)) for source in series.sources)
     return Text(f"Sources: {names}", style="dim")
 
 
@@ -127,12 +127,12 @@ def chart_tsv(series: Series, *, header: bool = True, history: bool = False) -> 
 
 
 def _field(text: str) -> str:
-    return re.sub(r"[\t\r\n]", " ", render.visible_keep_space(text))
+    return re.sub(r"[\t\r\n]", " ", text.visible_keep_space(text))
 
 
 def chart_text(series: Series, label: str) -> str:
     """The chart drawn for this terminal (its width and colour settings)."""
-    return render.draw(lambda console: draw_chart(console, series, label))
+    return table.draw(lambda console: draw_chart(console, series, label))
 
 
 def save_svg(series: Series, label: str, path: Path, *, width: int = 100) -> None:
@@ -144,6 +144,6 @@ def save_svg(series: Series, label: str, path: Path, *, width: int = 100) -> Non
     console = Console(record=True, width=width, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     draw_chart(console, series, label)
     try:
-        console.save_svg(str(path), title=render.visible(label))
+        console.save_svg(str(path), title=text.visible(label))
     except OSError as error:
         raise UscoError(f"cannot write {path}: {error.strerror or error}") from None

@@ -1,17 +1,33 @@
-"""The usco command line: options, one error boundary, load -> query -> render."""
+"""The usco command line: options, one error boundary, then load -> select -> render -> write.
+
+Each command reads straight down inside `with _boundary():`. The work itself is the
+library's (usco.api, usco.query, usco.formats); this module only turns options into
+arguments and errors into one line on stderr and an exit code (design §5).
+"""
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NamedTuple, NoReturn, Optional
 
 import typer
 
-from usco import __version__, dataset, query, render
-from usco.model import Dataset, DatasetError, PartialDate, Topic, UscoError
+from usco import __version__, dataset, query
+from usco.api import Data
+from usco.formats import Listing, OutputFormat
+from usco.model import (
+    DatasetError,
+    DatasetReadError,
+    PartialDate,
+    QueryError,
+    SourceKind,
+    Topic,
+    UscoError,
+)
 from usco.query import Filters, View
-from usco.render import OutputFormat
+from usco.text import visible
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
 # ruff: noqa: UP045
@@ -20,16 +36,60 @@ _APP_SETTINGS: dict[str, Any] = dict(
     name="usco",
     help=(
         "Sourced facts about United States–Colombia relations: aid, trade, milestones, "
-        "security and migration, each figure with its source and date.\n\n"
-        "\b\nExamples:\n  usco aid --since 2016\n  usco trade -f json | jq '.[].text'\n"
-        "  usco show covid-assistance-2020\n  usco check"
+        "security and migration, each figure with its source, the source's kind and its date.\n\n"
+        "\b\nExamples:\n  usco aid --since 2016\n  usco series aid-obligations aid-disbursements\n"
+        "  usco trade -f json | jq '.[].text'\n  usco show covid-assistance-2020\n  usco check"
     ),
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help and errors: no boxes, nothing in a docstring read as markup
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 app = typer.Typer(**_APP_SETTINGS)
+
+AID_SERIES = ("aid-obligations", "aid-disbursements", "aid-appropriated-planned", "aid-budget-requests")
+TRADE_SERIES = ("us-goods-exports", "us-goods-imports")
+
+
+class Globals(NamedTuple):
+    """The options that work before or after any command."""
+
+    data: Optional[Path]
+    also: tuple[Path, ...]
+    no_cache: bool
+
+
+# ---------------------------------------------------------------- completion from the dataset
+
+
+def _completion_data() -> Optional[Data]:
+    try:
+        path = dataset.resolve_path(os.environ.get(dataset.ENV_VAR) or None)
+        return Data(dataset.load(path))
+    except UscoError:
+        return None
+
+
+def _complete(kind: str):  # type: ignore[no-untyped-def]  # typer inspects the signature
+    def complete(incomplete: str) -> list[str]:
+        data = _completion_data()
+        if data is None:
+            return []
+        names: Sequence[str]
+        if kind == "fact":
+            names = [fact.id for fact in data.dataset.facts]
+        elif kind == "measure":
+            names = sorted(data.dataset.measures)
+        elif kind == "source":
+            names = sorted(data.dataset.sources)
+        else:
+            names = sorted({tag for fact in data.dataset.facts for tag in fact.tags})
+        return [name for name in names if name.startswith(incomplete)]
+
+    return complete
+
+
+# ---------------------------------------------------------------- shared options
 
 
 def _date(text: str) -> PartialDate:
@@ -39,138 +99,165 @@ def _date(text: str) -> PartialDate:
         raise typer.BadParameter(str(error)) from None
 
 
-# ---------------------------------------------------------------- shared options
+def _columns(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
 
 Since = Annotated[
     Optional[PartialDate],
-    typer.Option(parser=_date, metavar="DATE", help="Facts dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    typer.Option(
+        parser=_date, metavar="DATE", help="Facts dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD; FY by number)."
+    ),
 ]
 Until = Annotated[
-    Optional[PartialDate],
-    typer.Option(parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE."),
+    Optional[PartialDate], typer.Option(parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE.")
 ]
 TopicOpt = Annotated[Optional[list[Topic]], typer.Option("--topic", help="Only this topic (repeatable).")]
-TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only facts with this tag (repeatable).")]
-SourceOpt = Annotated[
-    Optional[list[str]], typer.Option("--source", help="Only facts from this source id (repeatable).")
+TagOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--tag", help="Only facts with this tag (repeatable).", autocompletion=_complete("tag")),
 ]
-MeasureOpt = Annotated[Optional[list[str]], typer.Option("--measure", help="Only facts of this measure (repeatable).")]
+SourceOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--source", help="Only facts from this source id (repeatable).", autocompletion=_complete("source")),
+]
+SourceKindOpt = Annotated[
+    Optional[list[SourceKind]],
+    typer.Option("--source-kind", help="Only facts whose source is of this kind (repeatable)."),
+]
+MeasureOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--measure", help="Only facts of this measure (repeatable).", autocompletion=_complete("measure")),
+]
+RegionalOpt = Annotated[
+    bool, typer.Option("--regional", help="Include figures that cover more countries than Colombia.")
+]
 AsOf = Annotated[
     Optional[PartialDate],
     typer.Option(parser=_date, metavar="DATE", help="The record as it stood on DATE: later sources are ignored."),
 ]
 History = Annotated[bool, typer.Option("--history", help="Show every version of revised figures, oldest first.")]
-Latest = Annotated[bool, typer.Option("--latest", help="For each measure, only its most recent period.")]
+Latest = Annotated[
+    bool, typer.Option("--latest", help="Per measure, its latest final period (newer partial figures beside it).")
+]
+Limit = Annotated[Optional[int], typer.Option("--limit", min=0, metavar="N", help="Keep the first N rows.")]
+Columns = Annotated[
+    Optional[list[str]],
+    typer.Option("--columns", parser=_columns, metavar="A,B,C", help="Columns of csv/tsv/markdown, fields of json."),
+]
 Format = Annotated[
     Optional[OutputFormat],
     typer.Option("--format", "-f", help="Output format [default: table on a terminal, tsv when piped]."),
 ]
 NoHeader = Annotated[bool, typer.Option("--no-header", help="Leave out the header row of csv and tsv.")]
+Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exists (only a regular file).")]
 
 
 # ---------------------------------------------------------------- the one error boundary
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    print(f"usco: {message}", file=sys.stderr)
-    return typer.Exit(code)
-
-
-def _run(ctx: typer.Context, produce: Callable[[Dataset], str], *, empty_note: str | None = None) -> None:
-    """Load the dataset, produce output, write it; turn usco's errors into a message and exit code."""
-    root = ctx.find_root().params
-    path = dataset.resolve_path(root.get("data"))
+def say(message: str) -> None:
+    """One line on stderr, made safe; nowhere at all if stderr is closed (never into stdout)."""
+    stream = sys.stderr
+    if stream is None:
+        return
     try:
-        output = produce(dataset.load(path, use_cache=not root.get("no_cache")))
+        stream.write(f"usco: {visible(message)}\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    say(message)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _boundary() -> Iterator[None]:
+    """Turn usco's errors into one line and an exit code; everything else is a bug and propagates."""
+    try:
+        yield
+    except DatasetReadError as error:
+        _fail(f"cannot use dataset {error}")
     except DatasetError as error:
-        if error.problems[0].where == "file":  # unreadable, or not TOML at all: one line says it
-            raise _fail(f"cannot use dataset {error}") from None
         more = len(error.problems) - 1
         also = f" (and {more} more)" if more else ""
-        raise _fail(f"invalid dataset: {error}{also}\n  run `usco check {path}` to list every problem") from None
+        _fail(f"invalid dataset: {error}{also}\n  run `usco check {error.path}` to list every problem")
     except UscoError as error:
-        raise _fail(str(error)) from None
-    if not output and empty_note:
-        print(f"usco: {empty_note}", file=sys.stderr)
-    _write(output)
+        _fail(str(error))
+    except MemoryError:
+        _fail("out of memory; the dataset or the file is too large for this machine")
 
 
-def _run_selection(
-    ctx: typer.Context,
-    filters: Filters,
-    view: View,
-    then: Callable[[query.Selection], str],
-    *,
-    empty_note: str | None = None,
-) -> None:
-    """_run for the commands that start from the facts a view and filters select."""
-    _run(ctx, lambda data: then(query.select(data, filters=filters, view=view)), empty_note=empty_note)
-
-
-def _write(text: str) -> None:
+def _write(text: str, *, code: int = 0) -> None:
+    """Write output; a reader that went away is a quiet exit (0, or *code* if that was not success)."""
+    stream = sys.stdout
+    if stream is None:
+        _fail("cannot write output: standard output is closed")
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stream.write(text)
+        stream.flush()
     except BrokenPipeError:
         # The reader stopped (`usco facts | head -1`): nothing went wrong. Point stdout at
         # /dev/null so the interpreter's final flush does not complain.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(0) from None
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass
+        raise typer.Exit(code) from None
+    except OSError as error:
+        _fail(f"cannot write output: {error.strerror or error}")
 
 
 def _is_utf8(stream: Any) -> bool:
     return (getattr(stream, "encoding", None) or "").lower().replace("-", "") == "utf8"
 
 
-def _format(fmt: OutputFormat | None) -> OutputFormat:
+def _on_terminal() -> bool:
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def _format(fmt: Optional[OutputFormat]) -> OutputFormat:
     if fmt is not None:
         return fmt
-    return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
+    return OutputFormat.TABLE if _on_terminal() else OutputFormat.TSV
 
 
-def _render(listing: render.Listing, fmt: OutputFormat | None, no_header: bool) -> str:
-    """The one place listings become text: format default, header, and JSON safe for the stream."""
-    return render.render(listing, _format(fmt), header=not no_header, ascii_only=not _is_utf8(sys.stdout))
+def _emit(listing: Listing, fmt: Optional[OutputFormat], *, no_header: bool = False, columns: Any = None,
+          empty: str = "") -> None:  # fmt: skip
+    """Render *listing* in the chosen format and write it; an empty table gets a note on stderr."""
+    from usco.formats import render
+
+    chosen = _format(fmt)
+    text = render(listing, chosen, header=not no_header, columns=columns, ascii_only=not _is_utf8(sys.stdout))
+    if not listing.records and empty and chosen is OutputFormat.TABLE:
+        say(empty)
+    _write(text)
 
 
-def _filters(
-    since: PartialDate | None = None,
-    until: PartialDate | None = None,
-    topics: list[Topic] | None = None,
-    tags: list[str] | None = None,
-    sources: list[str] | None = None,
-    measures: list[str] | None = None,
-    words: list[str] | None = None,
-) -> Filters:
+def _globals(ctx: typer.Context) -> Globals:
+    found = ctx.find_root().obj
+    return found if isinstance(found, Globals) else Globals(None, (), False)
+
+
+def _load(ctx: typer.Context) -> Data:
+    options = _globals(ctx)
+    path = dataset.resolve_path(options.data)
+    return Data(dataset.load(path, use_cache=not options.no_cache, also=options.also))
+
+
+def _filters(**options: Any) -> Filters:
+    """Filters from command options (None for an option not given); --until before --since is exit 2."""
+    given = {name: tuple(value) if isinstance(value, list) else value for name, value in options.items() if value}
     try:
-        return Filters(
-            since=since,
-            until=until,
-            topics=tuple(topics or ()),
-            tags=tuple(tags or ()),
-            sources=tuple(sources or ()),
-            measures=tuple(measures or ()),
-            words=tuple(words or ()),
-        )
+        return Filters(**given).checked()
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
-
-
-def _list_facts(
-    ctx: typer.Context,
-    filters: Filters,
-    view: View,
-    fmt: OutputFormat | None,
-    no_header: bool,
-    *,
-    timeline: bool = False,
-) -> None:
-    def produce(selection: query.Selection) -> str:
-        listing = render.facts_listing(selection, history=view.history, timeline=timeline)
-        return _render(listing, fmt, no_header)
-
-    _run_selection(ctx, filters, view, produce, empty_note="no facts match")
 
 
 # ---------------------------------------------------------------- global options
@@ -178,16 +265,25 @@ def _list_facts(
 
 def _version(value: bool) -> None:
     if value:
-        print(f"usco {__version__}")
+        _write(f"usco {__version__}\n")
         raise typer.Exit()
 
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     data: Annotated[
         Optional[Path],
         typer.Option(
             "--data", envvar=dataset.ENV_VAR, metavar="PATH", help="Use this dataset instead of the shipped one."
+        ),
+    ] = None,
+    add: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--add",
+            metavar="PATH",
+            help="Also read this dataset file (e.g. a newer release from `usco import`); repeatable.",
         ),
     ] = None,
     no_cache: Annotated[
@@ -201,9 +297,33 @@ def _main(
     ] = False,
 ) -> None:
     """Sourced facts about United States–Colombia relations."""
+    ctx.obj = Globals(data, tuple(add or ()), no_cache)
 
 
 # ---------------------------------------------------------------- listing commands
+
+
+def _annual(
+    ctx: typer.Context, measures: Sequence[str], filters: Filters, view: View, fmt: Optional[OutputFormat], **out: Any
+) -> None:
+    """aid and trade: on a terminal the annual series table first, then every other figure."""
+    with _boundary():
+        data = _load(ctx)
+        selection = data.select(filters=filters, view=view)
+        if _format(fmt) is not OutputFormat.TABLE:
+            from usco.formats import facts_listing
+
+            _emit(facts_listing(selection, history=view.history), fmt, **out)
+            return
+        from usco.formats import facts_listing, series_listing
+
+        known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
+        chosen = {measure.id for measure in known}
+        table = query.series(selection, known, history=view.history)
+        others = selection._replace(rows=tuple(row for row in selection.rows if row.fact.measure not in chosen))
+        if table.lines:
+            _emit(series_listing(table), fmt)
+        _emit(facts_listing(others, history=view.history), fmt, empty="no other facts match" if table.lines else "no facts match")
 
 
 @app.command()
@@ -213,22 +333,32 @@ def aid(
     until: Until = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
+    regional: RegionalOpt = False,
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
+    limit: Limit = None,
+    columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """Assistance amounts: what the United States gave Colombia, and for what.
+    """Assistance to Colombia: the annual series (obligations, disbursements, appropriations,
+    requests), then every other figure.
 
     \b
     Examples:
       usco aid --since 2016
-      usco aid --latest -f json | jq '.[] | {id, value, qualifier}'
+      usco aid --latest -f json | jq '.[] | {id, value, status}'
+      usco aid --regional --source-kind government
     """
-    filters = _filters(since, until, [Topic.AID], tag, source, measure)
-    _list_facts(ctx, filters, View(as_of, history, latest), fmt, no_header)
+    filters = _filters(
+        since=since, until=until, topics=[Topic.AID], tags=tag, sources=source, source_kinds=source_kind,
+        measures=measure,
+    )._replace(regional=regional)  # fmt: skip
+    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
+    _annual(ctx, AID_SERIES, filters, view, fmt, no_header=no_header, columns=columns)
 
 
 @app.command()
@@ -238,22 +368,30 @@ def trade(
     until: Until = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
+    regional: RegionalOpt = False,
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
+    limit: Limit = None,
+    columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """Trade and investment figures.
+    """Trade and investment: U.S. goods exports and imports each year, then every other figure.
 
     \b
     Examples:
-      usco trade
-      usco trade --measure two-way-goods-trade -f csv
+      usco trade --since 2010
+      usco trade --measure us-goods-exports --history -f csv
     """
-    filters = _filters(since, until, [Topic.TRADE], tag, source, measure)
-    _list_facts(ctx, filters, View(as_of, history, latest), fmt, no_header)
+    filters = _filters(
+        since=since, until=until, topics=[Topic.TRADE], tags=tag, sources=source, source_kinds=source_kind,
+        measures=measure,
+    )._replace(regional=regional)  # fmt: skip
+    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
+    _annual(ctx, TRADE_SERIES, filters, view, fmt, no_header=no_header, columns=columns)
 
 
 @app.command()
@@ -264,19 +402,30 @@ def timeline(
     until: Until = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     as_of: AsOf = None,
+    limit: Limit = None,
+    columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """What happened when: milestones, oldest first.
+    """What happened when: milestones, oldest first, each with its source.
 
     \b
     Examples:
-      usco timeline
+      usco timeline --since 2025
       usco timeline --all --since 2016
     """
-    filters = _filters(since, until, None if all_facts else [Topic.MILESTONE], tag, source)
-    _list_facts(ctx, filters, View(as_of), fmt, no_header, timeline=True)
+    from usco.formats import facts_listing
+
+    filters = _filters(
+        since=since, until=until, topics=None if all_facts else [Topic.MILESTONE], tags=tag, sources=source,
+        source_kinds=source_kind,
+    )  # fmt: skip
+    with _boundary():
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, limit=limit))
+        listing = facts_listing(selection, timeline=True)
+        _emit(listing, fmt, no_header=no_header, columns=columns, empty="no events match")
 
 
 @app.command()
@@ -287,72 +436,130 @@ def facts(
     topic: TopicOpt = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
+    limit: Limit = None,
+    columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """Every fact, with any filter.
+    """Every fact, with any filter (regional figures included).
 
     \b
     Examples:
       usco facts --topic security --since 2019
-      usco facts --as-of 2020-09-30 -f jsonl
+      usco facts --source-kind government --since 2025
+      usco facts --measure aid-obligations --since 2020 --until 2020 --history
     """
-    filters = _filters(since, until, topic, tag, source, measure)
-    _list_facts(ctx, filters, View(as_of, history, latest), fmt, no_header)
+    from usco.formats import facts_listing
+
+    filters = _filters(
+        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
+    )
+    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
+    with _boundary():
+        selection = _load(ctx).select(filters=filters, view=view)
+        _emit(facts_listing(selection, history=history), fmt, no_header=no_header, columns=columns,
+              empty="no facts match")  # fmt: skip
 
 
 @app.command()
 def search(
     ctx: typer.Context,
-    words: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words that must all occur.")],
+    words: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words that must all match.")],
     since: Since = None,
     until: Until = None,
     topic: TopicOpt = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
+    limit: Limit = None,
+    columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """Facts where every word occurs (ignoring case) in the text, id, tags or source title.
+    """Facts where every word starts a word of the text, id, tags, source title or figure.
 
     \b
     Examples:
       usco search venezuela humanitarian
+      usco search 344          (finds "more than $344 million")
       usco search coca --topic security -f json
     """
-    filters = _filters(since, until, topic, tag, source, measure, words)
-    _list_facts(ctx, filters, View(as_of, history, latest), fmt, no_header)
+    from usco.formats import facts_listing
+
+    filters = _filters(
+        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind,
+        measures=measure, words=words,
+    )  # fmt: skip
+    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
+    with _boundary():
+        selection = _load(ctx).select(filters=filters, view=view)
+        _emit(facts_listing(selection, history=history), fmt, no_header=no_header, columns=columns,
+              empty="no facts match")  # fmt: skip
 
 
 @app.command()
 def show(
     ctx: typer.Context,
-    fact_id: Annotated[str, typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.")],
+    fact_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.", autocompletion=_complete("fact"))
+    ],
     as_of: AsOf = None,
     fmt: Format = None,
 ) -> None:
-    """One fact in full: figure, period, source, the series it belongs to, its components.
+    """One fact in full: figure, period, status, source (kind, date, URL, copy), versions, components.
 
     \b
     Examples:
       usco show covid-assistance-2020
       usco show covid-assistance-2020 -f json | jq .source.url
     """
-    chosen = fmt if fmt is not None else OutputFormat.TABLE if sys.stdout.isatty() else None
+    from usco.formats import render_detail
 
-    def produce(data: Dataset) -> str:
-        detail = query.detail(data, fact_id, view=View(as_of))
-        return render.render_detail(detail, chosen, ascii_only=not _is_utf8(sys.stdout))
+    with _boundary():
+        detail = _load(ctx).fact(fact_id, as_of=as_of)
+        _write(render_detail(detail, _format(fmt), ascii_only=not _is_utf8(sys.stdout)))
 
-    _run(ctx, produce)
+
+@app.command("series")
+def series_command(
+    ctx: typer.Context,
+    measures: Annotated[
+        list[str],
+        typer.Argument(metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=_complete("measure")),
+    ],
+    since: Since = None,
+    until: Until = None,
+    as_of: AsOf = None,
+    history: History = False,
+    columns: Columns = None,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """One row per period, one column per measure: "how much, each year".
+
+    Non-final figures are marked (partial, provisional, planned); the releases are named.
+    Machine formats give one figure a line with its status and source.
+
+    \b
+    Examples:
+      usco series aid-obligations aid-disbursements --since 2016
+      usco series us-goods-exports us-goods-imports --history
+      usco series aid-obligations --as-of 2023-01-01 -f csv
+    """
+    from usco.formats import series_listing
+
+    with _boundary():
+        table = _load(ctx).series(*measures, since=since, until=until, as_of=as_of, history=history)
+        _emit(series_listing(table), fmt, no_header=no_header, columns=columns, empty="no figures match")
 
 
 @app.command()
@@ -363,25 +570,31 @@ def sources(
     topic: TopicOpt = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
     as_of: AsOf = None,
+    limit: Limit = None,
+    columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """The documents, newest first, with how many facts each gives.
+    """The documents, newest first, with their kind and how many facts each gives.
 
     \b
     Examples:
-      usco sources
+      usco sources --source-kind government
       usco sources --topic aid -f json | jq '.[].url'
     """
-    filters = _filters(since, until, topic, tag, source, measure)
+    from usco.formats import sources_listing
 
-    def produce(selection: query.Selection) -> str:
-        return _render(render.sources_listing(query.source_counts(selection)), fmt, no_header)
-
-    # A source gives its facts whether or not a later document revised them: count all versions.
-    _run_selection(ctx, filters, View(as_of, history=True), produce, empty_note="no sources match")
+    filters = _filters(
+        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
+    )
+    with _boundary():
+        # A source gives its facts whether or not a later document revised them: count all versions.
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=True))
+        counts = query.source_counts(selection)[:limit] if limit is not None else query.source_counts(selection)
+        _emit(sources_listing(counts), fmt, no_header=no_header, columns=columns, empty="no sources match")
 
 
 @app.command()
@@ -391,22 +604,56 @@ def topics(
     until: Until = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     as_of: AsOf = None,
+    columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """Topics and how many facts each has.
+    """Topics and how many current facts each has.
 
     \b
     Example:
       usco topics --since 2016
     """
-    filters = _filters(since, until, None, tag, source)
+    from usco.formats import topics_listing
 
-    def produce(selection: query.Selection) -> str:
-        return _render(render.topics_listing(query.topic_counts(selection)), fmt, no_header)
+    filters = _filters(since=since, until=until, tags=tag, sources=source, source_kinds=source_kind)
+    with _boundary():
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of))
+        _emit(topics_listing(query.topic_counts(selection)), fmt, no_header=no_header, columns=columns,
+              empty="no facts match")  # fmt: skip
 
-    _run_selection(ctx, filters, View(as_of), produce, empty_note="no facts match")
+
+@app.command()
+def tags(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    topic: TopicOpt = None,
+    source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
+    as_of: AsOf = None,
+    limit: Limit = None,
+    columns: Columns = None,
+    fmt: Format = None,
+    no_header: NoHeader = False,
+) -> None:
+    """Tags and how many current facts carry each, most used first.
+
+    \b
+    Examples:
+      usco tags --topic security
+      usco facts --tag covid
+    """
+    from usco.formats import tags_listing
+
+    filters = _filters(since=since, until=until, topics=topic, sources=source, source_kinds=source_kind)
+    with _boundary():
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of))
+        counts = query.tag_counts(selection)
+        _emit(tags_listing(counts[:limit] if limit is not None else counts), fmt, no_header=no_header,
+              columns=columns, empty="no tags match")  # fmt: skip
 
 
 @app.command()
@@ -417,63 +664,161 @@ def measures(
     topic: TopicOpt = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     as_of: AsOf = None,
     history: History = False,
+    columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """The measures (figures tracked over time), with unit, number of periods, first and last.
+    """The measures (figures tracked over time): label, unit, period kind, periods, first and last.
 
     \b
     Examples:
-      usco measures
-      usco facts --measure coca-cultivation --history
+      usco measures --topic aid
+      usco series aid-obligations
     """
-    filters = _filters(since, until, topic, tag, source)
+    from usco.formats import measures_listing
 
-    def produce(selection: query.Selection) -> str:
-        return _render(render.measures_listing(query.measure_summaries(selection)), fmt, no_header)
-
-    _run_selection(ctx, filters, View(as_of, history), produce, empty_note="no measures match")
+    filters = _filters(since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind)
+    with _boundary():
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history))
+        _emit(measures_listing(query.measure_summaries(selection)), fmt, no_header=no_header, columns=columns,
+              empty="no measures match")  # fmt: skip
 
 
 @app.command()
 def chart(
     ctx: typer.Context,
-    measure: Annotated[str, typer.Argument(metavar="MEASURE", help="A measure id, as `usco measures` lists them.")],
+    measure: Annotated[
+        str,
+        typer.Argument(metavar="MEASURE", help="A measure id (`usco measures`).", autocompletion=_complete("measure")),
+    ],
     svg: Annotated[Optional[Path], typer.Option("--svg", metavar="FILE", help="Save the chart as SVG.")] = None,
+    force: Force = False,
     since: Since = None,
     until: Until = None,
     as_of: AsOf = None,
     history: History = False,
+    fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """A measure's series as horizontal bars; piped, its series as TSV.
+    """A measure's series as bars on one scale, in time order, gaps shown; -f json|csv|tsv for the data.
 
     \b
     Examples:
       usco chart coca-cultivation
+      usco chart aid-obligations --since 2000
       usco chart venezuelans-in-colombia --svg venezuelans.svg
     """
     from usco import chart as charts
     from usco import chart_view
 
-    filters = _filters(since, until, measures=[measure])
-
-    def produce(selection: query.Selection) -> str:
-        found = query.find_measure(selection.dataset, measure)
-        series, label = charts.chart_series(selection, found), found.label
+    filters = _filters(since=since, until=until, measures=[measure])
+    with _boundary():
+        data = _load(ctx)
+        found = query.find_measure(data.dataset, measure)
+        series = charts.chart_series(data.select(filters=filters, view=View(as_of=as_of, history=history)), found)
         if svg is not None:
-            chart_view.save_svg(series, label, svg)
-            return ""
-        if not sys.stdout.isatty():
-            return chart_view.chart_tsv(series, header=not no_header, history=history)
-        return chart_view.chart_text(series, label)
+            chart_view.save_svg(series, found.label, svg, force=force)
+            say(f"chart saved to {svg}")
+            return
+        chosen = _format(fmt)
+        if chosen is OutputFormat.TABLE:
+            _write(chart_view.chart_text(series, found.label))
+        else:
+            _emit(chart_view.chart_listing(series, history=history), chosen, no_header=no_header)
 
-    _run_selection(ctx, filters, View(as_of, history), produce)
-    if svg is not None:
-        print(f"usco: chart saved to {svg}", file=sys.stderr)
 
+# ---------------------------------------------------------------- imports (design §6)
+
+import_app = typer.Typer(
+    help="Turn an official release file into a usco dataset file (design §6).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(import_app, name="import")
+
+RELEASE_MAX_BYTES = 200 * 1024 * 1024  # the releases shipped are 1.6 to 2.5 MB
+ReleaseDate = Annotated[
+    str, typer.Option("--date", metavar="YYYY-MM-DD", help="The release's date (the files print none).")
+]
+DateNote = Annotated[Optional[str], typer.Option("--date-note", help="How the release's date was established.")]
+Url = Annotated[Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")]
+CopyUrl = Annotated[Optional[str], typer.Option("--copy-url", help="A permanent copy of exactly this file.")]
+Output = Annotated[
+    Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout].")
+]
+ReleaseFile = Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded release file.")]
+
+
+def _import(kind: str, file: Path, date: str, date_note: Optional[str], url: Optional[str],
+            copy_url: Optional[str], output: Optional[Path], force: bool) -> None:  # fmt: skip
+    from usco import files, imports
+
+    try:
+        PartialDate.parse(date)
+        if len(date) != 10:
+            raise ValueError(f"{date!r} is not a day; expected YYYY-MM-DD")
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="'--date'") from None
+    with _boundary():
+        content = files.read_regular(file, limit=RELEASE_MAX_BYTES, what="a release file")
+        release = imports.Release(date=date, date_note=date_note, url=url, copy_url=copy_url)
+        convert = imports.import_foreignassistance if kind == "foreignassistance" else imports.import_census_trade
+        try:
+            text = convert(content, release)
+        except imports.ImportFormatError as error:
+            _fail(f"{file}: {error}")
+        if output is None:
+            _write(text)
+            return
+        files.write_atomically(output, text.encode("utf-8"), replace=force)
+        say(f"wrote {output}")
+
+
+@import_app.command("foreignassistance")
+def import_foreignassistance(
+    file: ReleaseFile,
+    date: ReleaseDate,
+    date_note: DateNote = None,
+    url: Url = None,
+    copy_url: CopyUrl = None,
+    output: Output = None,
+    force: Force = False,
+) -> None:
+    """ForeignAssistance.gov's us_foreign_aid_country.csv: Colombia's obligations, disbursements,
+    appropriations, requests and allocations by fiscal year.
+
+    \b
+    Examples:
+      usco import foreignassistance us_foreign_aid_country.csv --date 2026-11-20 -o fa.toml
+      usco --add fa.toml aid --since 2020
+    """
+    _import("foreignassistance", file, date, date_note, url, copy_url, output, force)
+
+
+@import_app.command("census-trade")
+def import_census_trade(
+    file: ReleaseFile,
+    date: ReleaseDate,
+    date_note: DateNote = None,
+    url: Url = None,
+    copy_url: CopyUrl = None,
+    output: Output = None,
+    force: Force = False,
+) -> None:
+    """The Census Bureau's country.xlsx: U.S. goods exports to and imports from Colombia by year.
+
+    \b
+    Examples:
+      usco import census-trade country.xlsx --date 2026-11-05 -o census.toml
+      usco --add census.toml series us-goods-exports us-goods-imports
+    """
+    _import("census-trade", file, date, date_note, url, copy_url, output, force)
+
+
+# ---------------------------------------------------------------- exports
 
 export_app = typer.Typer(
     help="Write the facts to files for other tools: SQLite (sqlite3, Datasette) or a Frictionless Data Package.",
@@ -487,18 +832,19 @@ app.add_typer(export_app, name="export")
 def export_sqlite(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The SQLite database to write.")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    force: Force = False,
     since: Since = None,
     until: Until = None,
     topic: TopicOpt = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
 ) -> None:
-    """Tables sources, measures and facts in one SQLite file, written atomically.
+    """Tables sources, measures and facts in one SQLite file, written whole or not at all.
 
     \b
     Examples:
@@ -507,32 +853,32 @@ def export_sqlite(
     """
     from usco import export
 
-    filters = _filters(since, until, topic, tag, source, measure)
-
-    def produce(selection: query.Selection) -> str:
+    filters = _filters(
+        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
+    )
+    with _boundary():
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
         export.export_sqlite(selection, file, force=force)
-        return ""
-
-    _run_selection(ctx, filters, View(as_of, history, latest), produce)
-    print(f"usco: wrote {file}", file=sys.stderr)
+        say(f"wrote {file}")
 
 
 @export_app.command("datapackage")
 def export_datapackage(
     ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Directory for the CSV files and datapackage.json.")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")] = False,
+    force: Force = False,
     since: Since = None,
     until: Until = None,
     topic: TopicOpt = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
+    source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
 ) -> None:
-    """CSV files plus datapackage.json (a Frictionless Data Package).
+    """CSV files plus datapackage.json (a Frictionless Data Package), replaced whole or not at all.
 
     \b
     Examples:
@@ -541,13 +887,13 @@ def export_datapackage(
     """
     from usco import export
 
-    filters = _filters(since, until, topic, tag, source, measure)
-
-    def produce(selection: query.Selection) -> str:
+    filters = _filters(
+        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
+    )
+    with _boundary():
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
         paths = export.export_datapackage(selection, directory, force=force)
-        return "".join(f"{path}\n" for path in paths)
-
-    _run_selection(ctx, filters, View(as_of, history, latest), produce)
+        _write("".join(f"{visible(str(path))}\n" for path in paths))
 
 
 @app.command()
@@ -557,34 +903,68 @@ def check(
         Optional[Path], typer.Argument(help="Dataset to check [default: --data, USCO_DATA or the shipped one].")
     ] = None,
 ) -> None:
-    """Validate a dataset: list every problem (exit 1), or print a summary (exit 0).
+    """Validate a dataset and what it includes: list every problem with file and line (exit 1),
+    or say what it holds (exit 0).
 
     \b
     Examples:
       usco check
       usco check my-facts.toml
     """
-    target = path or dataset.resolve_path(ctx.find_root().params.get("data"))
-    try:
-        data = dataset.load(target, use_cache=False)  # check always reads the file itself
-    except DatasetError as error:
-        _write("".join(f"{error.path}: {problem}\n" for problem in error.problems))
-        count = len(error.problems)
-        raise _fail(f"{count} problem{'s' if count != 1 else ''} in {error.path}") from None
-    first = min(fact.date for fact in data.facts) if data.facts else None
-    last = max((fact.end or fact.date for fact in data.facts), key=lambda day: day.last) if data.facts else None
-    span = f", {first} to {last}" if first else ""
-    _write(
-        f"ok: {len(data.facts)} facts, {len(data.sources)} sources, {len(data.measures)} measures{span} ({target})\n"
-    )
+    options = _globals(ctx)
+    with _boundary():
+        target = path or dataset.resolve_path(options.data)
+        try:
+            data = dataset.load(target, use_cache=False, also=options.also)  # check always reads the files
+        except DatasetError as error:
+            _write("".join(visible(problem.located(error.path)) + "\n" for problem in error.problems), code=1)
+            count = len(error.problems)
+            _fail(f"{count} problem{'s' if count != 1 else ''} in {error.path}")
+        counts = query.counts(data)
+        first = min(fact.date for fact in data.facts) if data.facts else None
+        last = max((fact.end or fact.date for fact in data.facts), key=lambda day: day.last) if data.facts else None
+        span = f", {first} to {last}" if first else ""
+        superseded = f" ({counts.superseded} of them superseded by later versions)" if counts.superseded else ""
+        in_files = f" in {counts.files} files" if counts.files > 1 else ""
+        _write(
+            f"ok: {counts.facts} facts{superseded}, {counts.sources} sources, {counts.measures} measures"
+            f"{span}{in_files} ({visible(str(target))})\n"
+        )
 
 
-def _invoked_command(args: list[str]) -> str | None:
-    """The subcommand named on the command line, skipping the global options before it."""
-    takes_value = {"--data"}
+# ---------------------------------------------------------------- running the app
+
+_GLOBAL_WITH_VALUE = ("--data", "--add")
+_GLOBAL_FLAGS = ("--no-cache",)
+
+
+def _globals_first(args: list[str]) -> list[str]:
+    """Move global options written after the command to before it, so they work anywhere."""
+    front: list[str] = []
+    rest: list[str] = []
     arguments = iter(args)
     for argument in arguments:
-        if argument in takes_value:
+        if argument == "--":
+            rest.append(argument)
+            rest.extend(arguments)
+            break
+        if argument in _GLOBAL_WITH_VALUE:
+            front.append(argument)
+            value = next(arguments, None)
+            if value is not None:
+                front.append(value)
+        elif argument.startswith(tuple(f"{name}=" for name in _GLOBAL_WITH_VALUE)) or argument in _GLOBAL_FLAGS:
+            front.append(argument)
+        else:
+            rest.append(argument)
+    return front + rest
+
+
+def _invoked_command(args: list[str]) -> Optional[str]:
+    """The subcommand named on the command line, skipping the global options before it."""
+    arguments = iter(args)
+    for argument in arguments:
+        if argument in _GLOBAL_WITH_VALUE:
             next(arguments, None)
         elif not argument.startswith("-"):
             return argument
@@ -603,19 +983,39 @@ def _tolerate_narrow_encodings() -> None:
 
 
 def main() -> None:
-    """Run the app; typer itself turns a Ctrl-C inside a command into exit status 130.
+    """Run the app and leave with its exit status.
 
     Typer builds every command's parameters before running one (about 0.7 ms each), so
     a call that names a known command gets an app with that command alone. Help, shell
     completion and unknown names see the full app.
     """
     _tolerate_narrow_encodings()
-    named = _invoked_command(sys.argv[1:])
-    commands = [info for info in app.registered_commands if info.callback and info.callback.__name__ == named]
+    args = _globals_first(sys.argv[1:])
+    named = _invoked_command(args)
+    commands = [info for info in app.registered_commands if (info.name or getattr(info.callback, "__name__", None)) == named]
+    target = app
     if commands and "_USCO_COMPLETE" not in os.environ:
-        single = typer.Typer(**_APP_SETTINGS)
-        single.registered_callback = app.registered_callback
-        single.registered_commands = commands
-        single(prog_name="usco")
-    else:
-        app(prog_name="usco")
+        target = typer.Typer(**_APP_SETTINGS)
+        target.registered_callback = app.registered_callback
+        target.registered_commands = commands
+    try:
+        status = target(args=args, prog_name="usco", standalone_mode=False)
+    except typer.Exit as leaving:
+        sys.exit(leaving.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # click's usage errors: plain text, exit 2
+        import click
+
+        if isinstance(error, click.ClickException):
+            stream = sys.stderr
+            if stream is not None:
+                try:
+                    error.show(file=stream)
+                except (OSError, ValueError):
+                    pass
+            sys.exit(error.exit_code)
+        raise
+    sys.exit(status if isinstance(status, int) else 0)

@@ -1,63 +1,63 @@
-"""Pure functions over a Dataset: time views, filters, search and summaries (design §2, §3).
+"""Pure functions over a Dataset: time views, filters, search, series and summaries (design §2, §3).
 
 Order of operations (design §2): --as-of first (drop later sources), then revisions
-(drop superseded versions unless --history), then the filters, then --latest.
+(drop superseded versions unless --history), then the filters, then --latest, then
+--limit. Nothing here prints or reads a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, Topic
-
-
-class _FilterFields(NamedTuple):
-    since: PartialDate | None
-    until: PartialDate | None
-    topics: Collection[Topic]
-    tags: Collection[str]
-    sources: Collection[str]
-    measures: Collection[str]
-    words: Sequence[str]
+from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Status, Topic
+from usco.text import figure
 
 
-class Filters(_FilterFields):
-    """What a listing asks for; empty collections mean "any"; search words must all occur."""
+class Filters(NamedTuple):
+    """What a listing asks for; empty collections mean "any"; search words must all match."""
 
-    __slots__ = ()
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    topics: Collection[Topic] = ()
+    tags: Collection[str] = ()
+    sources: Collection[str] = ()
+    source_kinds: Collection[SourceKind] = ()
+    measures: Collection[str] = ()
+    words: Sequence[str] = ()
+    regional: bool = True  # False: leave out figures that cover more countries than Colombia
 
-    def __new__(
-        cls,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
-        topics: Collection[Topic] = (),
-        tags: Collection[str] = (),
-        sources: Collection[str] = (),
-        measures: Collection[str] = (),
-        words: Sequence[str] = (),
-    ) -> Filters:
-        if since and until and until.last < since.first:
-            raise ValueError(f"--until {until} is before --since {since}")
-        return super().__new__(cls, since, until, topics, tags, sources, measures, words)
+    def checked(self) -> Filters:
+        if self.since and self.until and self.until.last < self.since.first:
+            raise ValueError(f"--until {self.until} is before --since {self.since}")
+        return self
 
 
 class View(NamedTuple):
-    """Which versions of the record to see (design §2)."""
+    """Which versions of the record to see (design §2), and how many rows."""
 
     as_of: PartialDate | None = None
     history: bool = False
     latest: bool = False
+    limit: int | None = None
 
 
 class Row(NamedTuple):
-    """A fact as a listing shows it: with the version that superseded it, if any."""
+    """A fact as a listing shows it: with its source, its measure and the version that superseded it."""
 
     fact: Fact
     source: Source
     superseded_by: str | None = None
+    measure: Measure | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fact as `-f json` prints it (design §4)."""
+        from usco.formats import fact_object
+
+        return fact_object(self)
 
 
 class Selection(NamedTuple):
@@ -68,7 +68,11 @@ class Selection(NamedTuple):
 
 
 def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View()) -> Selection:
-    """The facts of *dataset* that *view* and *filters* keep, ordered for listing."""
+    """The facts of *dataset* that *view* and *filters* keep, ordered for listing.
+
+    An unknown measure, source, tag or topic raises QueryError with the closest known ones.
+    """
+    check_names(dataset, filters)
     facts = known_as_of(dataset, view.as_of)
     superseded = supersessions(facts, dataset.sources)
     if not view.history:
@@ -76,8 +80,31 @@ def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View(
     facts = [fact for fact in facts if _matches(fact, filters, dataset)]
     if view.latest:
         facts = _latest(facts)
-    rows = [Row(fact, dataset.sources[fact.source], superseded.get(fact.id)) for fact in facts]
-    return Selection(tuple(_ordered(rows, superseded)), dataset)
+    rows = [_row(dataset, fact, superseded) for fact in facts]
+    ordered = _ordered(rows, superseded)
+    return Selection(tuple(ordered[: view.limit] if view.limit is not None else ordered), dataset)
+
+
+def _row(dataset: Dataset, fact: Fact, superseded: Mapping[str, str]) -> Row:
+    measure = dataset.measures.get(fact.measure) if fact.measure else None
+    return Row(fact, dataset.sources[fact.source], superseded.get(fact.id), measure)
+
+
+def check_names(dataset: Dataset, filters: Filters) -> None:
+    """Every measure, source, tag and topic asked for exists; else QueryError with suggestions."""
+    from usco.dataset import suggest
+
+    tags = {tag for fact in dataset.facts for tag in fact.tags}
+    for kind, wanted, known in (
+        ("measure", filters.measures, dataset.measures),
+        ("source", filters.sources, dataset.sources),
+        ("tag", filters.tags, tags),
+        ("topic", [str(getattr(topic, "value", topic)) for topic in filters.topics], [t.value for t in Topic]),
+        ("source kind", [str(getattr(kind, "value", kind)) for kind in filters.source_kinds], [k.value for k in SourceKind]),
+    ):
+        for name in wanted:
+            if name not in known:
+                raise QueryError(f"no {kind} {name!r}{suggest(name, known)}")
 
 
 def known_as_of(dataset: Dataset, as_of: PartialDate | None) -> list[Fact]:
@@ -99,8 +126,8 @@ def source_recency(source: Source) -> tuple[int, dt.date]:
 def supersessions(facts: Iterable[Fact], sources: Mapping[str, Source]) -> dict[str, str]:
     """Map each superseded fact id to the id of the version that revised it.
 
-    Versions are facts of one measure about one period (same date and end) from
-    different sources; each is superseded by the next strictly newer one.
+    Versions are facts of one measure about one period (Fact.period) from different
+    sources; each is superseded by the next strictly newer one.
     """
     groups: defaultdict[tuple[str, tuple[PartialDate, PartialDate | None]], list[Fact]] = defaultdict(list)
     for fact in facts:
@@ -108,6 +135,8 @@ def supersessions(facts: Iterable[Fact], sources: Mapping[str, Source]) -> dict[
             groups[(fact.measure, fact.period)].append(fact)
     superseded: dict[str, str] = {}
     for versions in groups.values():
+        if len(versions) < 2:
+            continue
         ranked = sorted(versions, key=lambda fact: (source_recency(sources[fact.source]), fact.id))
         for position, older in enumerate(ranked):
             older_rank = source_recency(sources[older.source])
@@ -115,6 +144,28 @@ def supersessions(facts: Iterable[Fact], sources: Mapping[str, Source]) -> dict[
             if (revision := next(newer, None)) is not None:
                 superseded[older.id] = revision.id
     return superseded
+
+
+# ---------------------------------------------------------------- filters and search
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+_WORD = re.compile(r"[^\W_]+(?:\.\d+)?")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of *text* for search: "1,742,927" is one word, "$344" is "344", "391.3" stays whole."""
+    return _WORD.findall(_THOUSANDS.sub("", text.casefold()))
+
+
+def _haystack(fact: Fact, source: Source) -> list[str]:
+    return words_of(" ".join((fact.text, fact.id, *fact.tags, source.title, figure(fact))))
+
+
+def _matches_words(fact: Fact, source: Source, words: Sequence[str]) -> bool:
+    """Every query word is the start of a word of the fact (its text, id, tags, source title, figure)."""
+    haystack = _haystack(fact, source)
+    wanted = [word for query in words for word in words_of(query)]
+    return bool(wanted) and all(any(word.startswith(part) for word in haystack) for part in wanted)
 
 
 def _matches(fact: Fact, filters: Filters, dataset: Dataset) -> bool:
@@ -128,40 +179,112 @@ def _matches(fact: Fact, filters: Filters, dataset: Dataset) -> bool:
         return False
     if filters.sources and fact.source not in filters.sources:
         return False
+    if filters.source_kinds and dataset.sources[fact.source].kind not in filters.source_kinds:
+        return False
     if filters.measures and fact.measure not in filters.measures:
         return False
-    if filters.words:
-        haystack = " ".join((fact.text, fact.id, *fact.tags, dataset.sources[fact.source].title)).casefold()
-        return all(word.casefold() in haystack for word in filters.words)
-    return True
+    if not filters.regional and fact.regional:
+        return False
+    return not filters.words or _matches_words(fact, dataset.sources[fact.source], filters.words)
 
 
 def _period_recency(fact: Fact) -> tuple[dt.date, dt.date]:
-    """Latest end, else latest date (design §2)."""
-    return ((fact.end or fact.date).last, fact.date.first)
+    """Latest end, else latest date (design §2); a partial figure by its period, not how far it got."""
+    end = None if fact.status is Status.PARTIAL else fact.end
+    return ((end or fact.date).last, fact.date.first)
 
 
 def _latest(facts: list[Fact]) -> list[Fact]:
-    """Keep, for each measure, only the facts of its most recent period."""
+    """Per measure, its most recent final period, and any newer non-final figures beside it.
+
+    A component goes with its whole: one whose whole was dropped here is dropped too.
+    """
+    newest_final: dict[str, tuple[dt.date, dt.date]] = {}
     newest: dict[str, tuple[dt.date, dt.date]] = {}
     for fact in facts:
-        if fact.measure is not None:
-            newest[fact.measure] = max(newest.get(fact.measure, _period_recency(fact)), _period_recency(fact))
-    return [fact for fact in facts if fact.measure is None or _period_recency(fact) == newest[fact.measure]]
+        if fact.measure is None:
+            continue
+        recency = _period_recency(fact)
+        newest[fact.measure] = max(newest.get(fact.measure, recency), recency)
+        if fact.final:
+            newest_final[fact.measure] = max(newest_final.get(fact.measure, recency), recency)
+
+    def kept(fact: Fact) -> bool:
+        if fact.measure is None:
+            return True
+        recency, final = _period_recency(fact), newest_final.get(fact.measure)
+        if final is None:  # nothing final yet: the newest period is all there is
+            return recency == newest[fact.measure]
+        return recency == final or (not fact.final and recency > final)
+
+    kept_facts = [fact for fact in facts if kept(fact)]
+    dropped = {fact.id for fact in facts} - {fact.id for fact in kept_facts}
+    while True:  # drop components of dropped wholes, at any depth
+        orphans = {fact.id for fact in kept_facts if fact.part_of in dropped}
+        if not orphans:
+            return kept_facts
+        dropped |= orphans
+        kept_facts = [fact for fact in kept_facts if fact.id not in orphans]
 
 
-def _ordered(rows: list[Row], superseded: dict[str, str]) -> list[Row]:
-    """Oldest first by the first day of date, then by id; versions of one period together."""
+def _ordered(rows: list[Row], superseded: Mapping[str, str]) -> list[Row]:
+    """Oldest first by the first day of date, then by end, then by id; versions of one period together."""
+    current: dict[str, str] = {}
 
-    def current(fact_id: str) -> str:
-        while fact_id in superseded:
-            fact_id = superseded[fact_id]
-        return fact_id
+    def newest(fact_id: str) -> str:
+        if fact_id not in current:
+            seen = fact_id
+            for _ in range(len(superseded) + 1):  # bounded: supersession never loops
+                if seen not in superseded:
+                    break
+                seen = superseded[seen]
+            current[fact_id] = seen
+        return current[fact_id]
 
-    def key(row: Row) -> tuple[dt.date, str, tuple[int, dt.date], str]:
-        return (row.fact.date.first, current(row.fact.id), source_recency(row.source), row.fact.id)
+    def key(row: Row) -> tuple[dt.date, dt.date, str, tuple[int, dt.date], str]:
+        fact = row.fact
+        end = (fact.end or fact.date).last
+        return (fact.date.first, end, newest(fact.id), source_recency(row.source), fact.id)
 
     return sorted(rows, key=key)
+
+
+def with_components(rows: Sequence[Row]) -> list[Row]:
+    """Listing order, but each component placed right under its whole when both are shown.
+
+    Iterative, so a part_of chain thousands deep cannot exhaust the stack.
+    """
+    shown = {row.fact.id for row in rows}
+    children: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.fact.part_of in shown:
+            children.setdefault(row.fact.part_of or "", []).append(row)
+    ordered: list[Row] = []
+    for row in rows:
+        if row.fact.part_of in shown:
+            continue
+        stack = [row]
+        while stack:
+            current = stack.pop()
+            ordered.append(current)
+            stack.extend(reversed(children.get(current.fact.id, [])))
+    return ordered
+
+
+def depths(rows: Sequence[Row]) -> dict[str, int]:
+    """How deep each shown fact sits under shown wholes (0 for a fact whose whole is not shown); linear."""
+    parents = {row.fact.id: row.fact.part_of for row in rows}
+    found: dict[str, int] = {}
+    for fact_id in parents:
+        chain = []
+        current: str | None = fact_id
+        while current in parents and current not in found and len(chain) <= len(parents):
+            chain.append(current)
+            current = parents[current]
+        base = found.get(current, -1) if current in parents else -1
+        for depth, member in enumerate(reversed(chain), start=base + 1):
+            found[member] = depth
+    return found
 
 
 # ---------------------------------------------------------------- single facts
@@ -169,25 +292,20 @@ def _ordered(rows: list[Row], superseded: dict[str, str]) -> list[Row]:
 
 def find_fact(dataset: Dataset, fact_id: str) -> Fact:
     """The fact with *fact_id*; QueryError with close matches otherwise."""
+    from usco.dataset import suggest
+
     for fact in dataset.facts:
         if fact.id == fact_id:
             return fact
-    raise QueryError(_unknown("fact id", fact_id, [fact.id for fact in dataset.facts]))
+    raise QueryError(f"no fact id {fact_id!r}{suggest(fact_id, [fact.id for fact in dataset.facts])}")
 
 
 def find_measure(dataset: Dataset, measure_id: str) -> Measure:
+    from usco.dataset import suggest
+
     if measure_id in dataset.measures:
         return dataset.measures[measure_id]
-    raise QueryError(_unknown("measure", measure_id, list(dataset.measures)))
-
-
-def _unknown(kind: str, wanted: str, known: list[str]) -> str:
-    import difflib
-
-    containing = [name for name in known if wanted and wanted.casefold() in name.casefold()]
-    close = list(dict.fromkeys(difflib.get_close_matches(wanted, known, n=3, cutoff=0.5) + containing))[:3]
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return f"no {kind} {wanted!r}{hint}"
+    raise QueryError(f"no measure {measure_id!r}{suggest(measure_id, dataset.measures)}")
 
 
 class Detail(NamedTuple):
@@ -205,22 +323,55 @@ def detail(dataset: Dataset, fact_id: str, *, view: View = View()) -> Detail:
     visible = known_as_of(dataset, view.as_of)
     superseded = supersessions(dataset.facts if view.as_of is None else visible, dataset.sources)
     by_id = {other.id: other for other in dataset.facts}
-
-    def row(other: Fact) -> Row:
-        return Row(other, dataset.sources[other.source], superseded.get(other.id))
-
     series = (
-        [row(other) for other in visible if other.measure == fact.measure and other.id != fact.id]
+        [_row(dataset, other, superseded) for other in visible if other.measure == fact.measure and other.id != fact.id]
         if fact.measure
         else []
     )
-    components = [row(other) for other in dataset.facts if other.part_of == fact.id]
+    components = [_row(dataset, other, superseded) for other in dataset.facts if other.part_of == fact.id]
     return Detail(
-        row=row(fact),
+        row=_row(dataset, fact, superseded),
         whole=by_id.get(fact.part_of) if fact.part_of else None,
         series=tuple(_ordered(series, superseded)),
         components=tuple(_ordered(components, superseded)),
     )
+
+
+# ---------------------------------------------------------------- series: periods down, measures across
+
+
+class SeriesLine(NamedTuple):
+    label: str  # "FY2016", "2024"; with --history also the release
+    cells: tuple[Row | None, ...]  # one per measure, None where it has no figure
+
+
+class SeriesTable(NamedTuple):
+    measures: tuple[Measure, ...]
+    lines: tuple[SeriesLine, ...]
+    sources: tuple[Source, ...]  # every source of a figure shown, oldest first
+
+
+def series(selection: Selection, measures: Sequence[Measure], *, history: bool = False) -> SeriesTable:
+    """The selection's figures of *measures*, one line per period (per period and release with *history*)."""
+    from usco.text import period
+
+    wanted = {measure.id: position for position, measure in enumerate(measures)}
+    grouped: dict[tuple[dt.date, str, tuple[int, dt.date], str], list[Row | None]] = {}
+    labels: dict[tuple[dt.date, str, tuple[int, dt.date], str], str] = {}
+    for row in selection.rows:
+        fact = row.fact
+        if fact.measure not in wanted or fact.value is None:
+            continue
+        whole_period = fact._replace(end=None) if fact.status is Status.PARTIAL else fact  # "FY2025", not how far
+        label = period(whole_period, row.measure)
+        version = (source_recency(row.source), row.source.id) if history else ((0, dt.date.min), "")
+        key = (fact.date.first, label, *version)
+        cells = grouped.setdefault(key, [None] * len(measures))
+        cells[wanted[fact.measure]] = row
+        labels[key] = f"{label} ({row.source.name})" if history else label
+    lines = tuple(SeriesLine(labels[key], tuple(grouped[key])) for key in sorted(grouped))
+    shown = {row.source.id: row.source for line in lines for row in line.cells if row is not None}
+    return SeriesTable(tuple(measures), lines, tuple(sorted(shown.values(), key=lambda s: (source_recency(s), s.id))))
 
 
 # ---------------------------------------------------------------- summaries
@@ -243,6 +394,17 @@ def source_counts(selection: Selection) -> list[SourceCount]:
 def topic_counts(selection: Selection) -> list[tuple[Topic, int]]:
     counts = Counter(row.fact.topic for row in selection.rows)
     return [(topic, counts[topic]) for topic in Topic if counts[topic]]
+
+
+class TagCount(NamedTuple):
+    tag: str
+    facts: int
+
+
+def tag_counts(selection: Selection) -> list[TagCount]:
+    """Tags with how many selected facts carry each, most used first."""
+    counts = Counter(tag for row in selection.rows for tag in row.fact.tags)
+    return [TagCount(tag, count) for tag, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 class MeasureSummary(NamedTuple):
@@ -273,3 +435,18 @@ def measure_summaries(selection: Selection) -> list[MeasureSummary]:
             )
         )
     return summaries
+
+
+class Counts(NamedTuple):
+    """What `usco check` counts, each number saying what it counts."""
+
+    facts: int
+    superseded: int
+    sources: int
+    measures: int
+    files: int
+
+
+def counts(dataset: Dataset) -> Counts:
+    superseded = supersessions(dataset.facts, dataset.sources)
+    return Counts(len(dataset.facts), len(superseded), len(dataset.sources), len(dataset.measures), len(dataset.files))

@@ -1,0 +1,363 @@
+"""The output formats (design §4): one result in every shape, and the one dispatch over them.
+
+Every function returns a string. Machine formats never depend on the terminal; the
+Rich views live in usco.table, imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from usco.fields import FACT_FIELDS, SOURCE_FIELDS, cell, plain
+from usco.model import QueryError
+from usco.text import date_text, figure, period, source_label, tsv_field, visible, visible_keep_space, when
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from usco.query import Detail, MeasureSummary, Row, Selection, SeriesTable, SourceCount, TagCount
+
+try:
+    from typing import assert_never
+except ImportError:  # Python 3.10
+    from typing_extensions import assert_never
+
+
+class OutputFormat(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    TSV = "tsv"
+    MARKDOWN = "markdown"
+
+
+class Listing(NamedTuple):
+    """One result in every shape the formats need."""
+
+    header: tuple[str, ...]
+    records: list[tuple[Any, ...]]  # flat values for csv/tsv
+    objects: list[dict[str, Any]]  # json/jsonl
+    draw: Callable[[Console], None]  # the Rich view (a function of usco.table)
+    # Markdown may show words instead of raw values; built only when asked for.
+    markdown: Callable[[], tuple[Sequence[str], list[tuple[Any, ...]]]] | None = None
+
+
+def render(
+    listing: Listing,
+    fmt: OutputFormat,
+    *,
+    header: bool = True,
+    columns: Sequence[str] | None = None,
+    console: Console | None = None,
+    ascii_only: bool = False,
+) -> str:
+    """*listing* in *fmt*; *columns* picks csv/tsv/markdown columns and json fields.
+
+    *ascii_only* escapes all non-ASCII in JSON (for a stream that is not UTF-8).
+    """
+    if columns:
+        listing = _choose(listing, columns)
+    match fmt:
+        case OutputFormat.JSON:
+            return _json(listing.objects, ascii_only=ascii_only) + "\n"
+        case OutputFormat.JSONL:
+            return _json_lines(listing.objects, ascii_only=ascii_only)
+        case OutputFormat.CSV | OutputFormat.TSV:
+            return _delimited(listing.header, listing.records, fmt, with_header=header)
+        case OutputFormat.MARKDOWN:
+            chosen = listing.markdown() if listing.markdown and not columns else (listing.header, listing.records)
+            return _markdown(*chosen)
+        case OutputFormat.TABLE:
+            from usco import table
+
+            return table.draw(listing.draw, console)
+        case _:
+            assert_never(fmt)
+
+
+def _choose(listing: Listing, columns: Sequence[str]) -> Listing:
+    """Only *columns*, in that order (the fields of a JSON object, the columns of a row)."""
+    known = list(listing.header)
+    for name in columns:
+        if name not in known and not any(name in obj for obj in listing.objects[:1]):
+            raise QueryError(f"no column {name!r}; the columns are: {', '.join(known)}")
+    positions = [known.index(name) for name in columns if name in known]
+    return listing._replace(
+        header=tuple(known[position] for position in positions),
+        records=[tuple(record[position] for position in positions) for record in listing.records],
+        objects=[{name: obj[name] for name in columns if name in obj} for obj in listing.objects],
+    )
+
+
+# ---------------------------------------------------------------- the formats themselves
+
+_JSON_UNSAFE = re.compile("[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u200b-\u200d\u2060-\u2064\ufeff]")
+
+
+def _json(value: Any, indent: int | None = 2, *, ascii_only: bool = False) -> str:
+    """JSON that keeps readable UTF-8 but escapes what a terminal could act on.
+
+    json.dumps already escapes C0 controls; C1 controls, bidi and zero-width characters
+    can only occur inside strings, where a \\u escape means the same character.
+    """
+    import json
+
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent, allow_nan=False)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
+def _json_lines(objects: Iterable[dict[str, Any]], *, ascii_only: bool = False) -> str:
+    return "".join(_json(obj, indent=None, ascii_only=ascii_only) + "\n" for obj in objects)
+
+
+def _delimited(header: Sequence[str], records: Iterable[Sequence[Any]], fmt: OutputFormat, *, with_header: bool) -> str:
+    lines = [header, *records] if with_header else list(records)
+    if fmt is OutputFormat.TSV:
+        return "".join("\t".join(tsv_field(cell(value)) for value in line) + "\n" for line in lines)
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([visible_keep_space(cell(value)) for value in line] for line in lines)
+    return out.getvalue()
+
+
+def _markdown_cell(value: Any) -> str:
+    text = re.sub(r"[\t\r\n]+", " ", visible(cell(value))) if value is not None else ""
+    return re.sub(r"([\\|<>*_`\[\]&~])", r"\\\1", text)
+
+
+def _markdown(header: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(_markdown_cell(value) for value in record) + " |" for record in records]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- facts
+
+#: The flat columns of a fact (design §4); tags are a list, so only JSON carries them.
+FACT_COLUMNS = (
+    "id", "topic", "date", "end", "status", "value", "unit", "qualifier", "text", "measure", "part_of",
+    "regional", "source_id", "source_kind", "source_date", "source_url",
+)  # fmt: skip
+
+
+def source_object(row: Row) -> dict[str, Any]:
+    return {field.name: plain(field, getattr(row.source, field.name)) for field in SOURCE_FIELDS if field.in_fact}
+
+
+def fact_object(row: Row) -> dict[str, Any]:
+    """One fact as JSON (design §4), in the order of usco.fields; numbers raw, dates as stored."""
+    obj: dict[str, Any] = {}
+    for field in FACT_FIELDS:
+        if field.name == "source":
+            continue
+        obj[field.name] = plain(field, getattr(row.fact, field.name))
+        if field.name == "qualifier":
+            obj["figure"] = figure(row.fact) or None
+        elif field.name == "part_of":
+            obj["superseded_by"] = row.superseded_by
+    obj["source"] = source_object(row)
+    return obj
+
+
+def fact_record(row: Row, *, history: bool = False) -> tuple[Any, ...]:
+    obj = fact_object(row)
+    source = obj["source"]
+    flat = {**obj, **{f"source_{name}": value for name, value in source.items()}}
+    return tuple(flat[name] for name in FACT_COLUMNS) + ((row.superseded_by,) if history else ())
+
+
+def facts_listing(selection: Selection, *, history: bool = False, timeline: bool = False) -> Listing:
+    from usco import table
+    from usco.query import with_components
+
+    rows = selection.rows
+    return Listing(
+        header=FACT_COLUMNS + (("superseded_by",) if history else ()),
+        records=[fact_record(row, history=history) for row in rows],
+        objects=[fact_object(row) for row in rows],
+        draw=(
+            (lambda console: table.draw_timeline(console, rows))
+            if timeline
+            else (lambda console: table.draw_facts(console, with_components(rows), history=history))
+        ),
+        markdown=lambda: (
+            ("date", "figure", "fact", "source", "id"),
+            [
+                (when(row.fact, row.measure), figure(row.fact), row.fact.text, source_label(row.source), row.fact.id)
+                for row in with_components(rows)
+            ],
+        ),
+    )
+
+
+# ---------------------------------------------------------------- summaries
+
+SOURCE_COLUMNS = ("id", "short", "title", "publisher", "kind", "date", "date_note", "url", "copy_url", "facts")
+
+
+def sources_listing(counts: list[SourceCount]) -> Listing:
+    from usco import table
+
+    objects = [
+        {field.name: plain(field, getattr(c.source, field.name)) for field in SOURCE_FIELDS} | {"facts": c.facts}
+        for c in counts
+    ]
+    records = [tuple(obj[name] for name in SOURCE_COLUMNS) for obj in objects]
+    for obj in objects:
+        del obj["short"]  # design §4: sources -f json carries no short name
+    return Listing(SOURCE_COLUMNS, records, objects, draw=lambda console: table.draw_sources(console, counts))
+
+
+def topics_listing(counts: list[tuple[Any, int]]) -> Listing:
+    from usco import table
+
+    records = [(topic.value, count) for topic, count in counts]
+    objects = [{"topic": topic, "facts": count} for topic, count in records]
+    caption = f"{len(records)} topics"
+    return Listing(
+        ("topic", "facts"),
+        records,
+        objects,
+        draw=lambda console: table.draw_simple(console, ("Topic", "Facts"), records, caption),
+    )
+
+
+def tags_listing(counts: list[TagCount]) -> Listing:
+    from usco import table
+
+    records = [(count.tag, count.facts) for count in counts]
+    objects = [{"tag": tag, "facts": facts} for tag, facts in records]
+    caption = f"{len(records)} tags · usco facts --tag TAG lists a tag's facts"
+    return Listing(
+        ("tag", "facts"),
+        records,
+        objects,
+        draw=lambda console: table.draw_simple(console, ("Tag", "Facts"), records, caption),
+    )
+
+
+MEASURE_COLUMNS = ("id", "label", "unit", "period", "periods", "facts", "first", "last")
+
+
+def measures_listing(summaries: list[MeasureSummary]) -> Listing:
+    from usco import table
+
+    records = [
+        (s.measure.id, s.measure.label, s.measure.unit, s.measure.period.value, s.periods, s.facts,
+         period(s.first, s.measure, "/"), period(s.last, s.measure, "/"))
+        for s in summaries
+    ]  # fmt: skip
+    objects = [dict(zip(MEASURE_COLUMNS, record, strict=True)) for record in records]
+    return Listing(MEASURE_COLUMNS, records, objects, draw=lambda console: table.draw_measures(console, summaries))
+
+
+# ---------------------------------------------------------------- series: periods down, measures across
+
+
+def series_listing(series: SeriesTable) -> Listing:
+    """One row per period, one column per measure (design §3 `usco series`).
+
+    Machine formats are long, one figure a line (period, measure, value, status, source),
+    so that nothing is ambiguous; the table and markdown are wide.
+    """
+    from usco import table
+
+    header = ("period", "measure", "value", "unit", "qualifier", "status", "end", "fact_id", "source_id", "source_date")
+    records = []
+    objects = []
+    for line in series.lines:
+        for measure, row in zip(series.measures, line.cells, strict=True):
+            if row is None:
+                continue
+            fact = row.fact
+            records.append(
+                (line.label, measure.id, fact.value, fact.unit, fact.qualifier.value, fact.status.value,
+                 date_text(fact.end), fact.id, row.source.id, date_text(row.source.date))
+            )  # fmt: skip
+            objects.append({"period": line.label, "measure": measure.id} | fact_object(row))
+
+    def wide() -> tuple[Sequence[str], list[tuple[Any, ...]]]:
+        names = ("period", *(measure.id for measure in series.measures))
+        rows = [
+            (line.label, *(table.series_cell(row) if row else "" for row in line.cells)) for line in series.lines
+        ]
+        return names, rows
+
+    return Listing(header, records, objects, draw=lambda console: table.draw_series(console, series), markdown=wide)
+
+
+# ---------------------------------------------------------------- show
+
+
+def detail_object(detail: Detail) -> dict[str, Any]:
+    obj = fact_object(detail.row)
+    obj["series"] = [fact_object(row) for row in detail.series]
+    obj["components"] = [fact_object(row) for row in detail.components]
+    return obj
+
+
+def detail_pairs(detail: Detail) -> list[tuple[str, str]]:
+    """`show` as key/value lines: what a person reads, in the order they read it."""
+    fact, source = detail.row.fact, detail.row.source
+    pairs = [
+        ("id", fact.id),
+        ("text", fact.text),
+        ("figure", figure(fact)),
+        ("value", cell(fact.value)),
+        ("unit", fact.unit or ""),
+        ("qualifier", fact.qualifier.value),
+        ("period", period(fact, detail.row.measure)),
+        ("status", fact.status.value),
+        ("regional", "yes: covers more countries than Colombia" if fact.regional else ""),
+        ("topic", fact.topic.value),
+        ("tags", ", ".join(fact.tags)),
+        ("measure", fact.measure or ""),
+        ("part_of", f"{detail.whole.id} ({figure(detail.whole)})" if detail.whole else ""),
+        ("superseded_by", detail.row.superseded_by or ""),
+        ("source", source.id),
+        ("source_title", source.title),
+        ("source_publisher", source.publisher),
+        ("source_kind", source.kind.value if source.kind else "unknown"),
+        ("source_date", date_text(source.date) or "undated"),
+        ("source_date_note", source.date_note or ""),
+        ("source_url", source.url),
+        ("source_copy_url", source.copy_url or ""),
+    ]
+    pairs += [("component", version_line(row)) for row in detail.components]
+    pairs += [("series", version_line(row)) for row in detail.series]
+    return pairs
+
+
+def version_line(row: Row) -> str:
+    mark = f" [superseded by {row.superseded_by}]" if row.superseded_by else ""
+    shown = figure(row.fact) or row.fact.text
+    return f"{row.fact.id}: {when(row.fact, row.measure)}: {shown} ({source_label(row.source)}){mark}"
+
+
+def render_detail(detail: Detail, fmt: OutputFormat, *, console: Console | None = None, ascii_only: bool = False) -> str:
+    """`show` output; piped without -f it is tsv: key<TAB>value lines."""
+    pairs = detail_pairs(detail)
+    match fmt:
+        case OutputFormat.TSV:
+            return "".join(f"{key}\t{tsv_field(value)}\n" for key, value in pairs)
+        case OutputFormat.JSON:
+            return _json(detail_object(detail), ascii_only=ascii_only) + "\n"
+        case OutputFormat.JSONL:
+            return _json(detail_object(detail), indent=None, ascii_only=ascii_only) + "\n"
+        case OutputFormat.CSV:
+            return _delimited(("key", "value"), pairs, fmt, with_header=True)
+        case OutputFormat.MARKDOWN:
+            return _markdown(("field", "value"), pairs)
+        case OutputFormat.TABLE:
+            from usco import table
+
+            return table.draw(lambda console: table.draw_detail(console, detail, pairs), console)
+        case _:
+            assert_never(fmt)

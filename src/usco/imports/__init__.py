@@ -1,0 +1,13 @@
+"""Importers of official release files (design §6): bytes in, the TOML text of a dataset file out.
+
+Pure functions: no printing, no files, the same bytes for the same input. openpyxl is
+imported only when a Census workbook is read.
+"""
+
+from __future__ import annotations
+
+from usco.imports.census import import_census_trade
+from usco.imports.common import ImportFormatError, Release
+from usco.imports.foreignassistance import import_foreignassistance
+
+__all__ = ["ImportFormatError", "Release", "import_census_trade", "import_foreignassistance"]

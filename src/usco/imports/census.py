@@ -1,0 +1,201 @@
+"""The Census Bureau's country.xlsx → U.S. goods trade with Colombia as a dataset file (design §6).
+
+openpyxl is imported here, inside the function, so that usco starts without it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from usco.imports.common import (
+    Fact,
+    ImportFormatError,
+    Measure,
+    Release,
+    command_comment,
+    release_day,
+    render,
+    shown,
+    sniff,
+    source_fields,
+)
+
+WHAT = "the Census Bureau's country.xlsx"
+DEFAULT_URL = "https://www.census.gov/foreign-trade/balance/country.xlsx"
+TITLE = "U.S. Census Bureau: U.S. trade in goods by country (country.xlsx), Colombia"
+PUBLISHER = "U.S. Census Bureau, Economic Indicators Division"
+SHEET = "country"
+COUNTRY = "3010"
+TAGS = ("census",)
+MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")  # fmt: skip
+_MICRO = Decimal("0.000001")
+_NOISE = Decimal("1e-9")  # relative: binary floating-point noise is ~1e-16; a seventh decimal is not noise
+_YEAR = re.compile(r"[0-9]{4}")
+_LARGEST = 10**18
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, OSError, ValueError, EOFError,
+            IndexError, SyntaxError)  # fmt: skip
+
+EXPORTS = Measure("us-goods-exports", "U.S. goods exports to Colombia (Census Bureau)", "USD", "year")
+IMPORTS = Measure("us-goods-imports", "U.S. goods imports from Colombia (Census Bureau)", "USD", "year")
+_FLOWS = ((EXPORTS, "E", "exports", "U.S. goods exports to Colombia"), (IMPORTS, "I", "imports",
+          "U.S. goods imports from Colombia"))  # fmt: skip
+
+
+def _dollars(cell: Any, where: str) -> int:
+    """Millions with six decimals → whole dollars, binary floating-point noise removed and nothing else."""
+    if isinstance(cell, bool) or not isinstance(cell, (int, float)):
+        raise ImportFormatError(f"{where} is {shown(str(cell))}, not a number; expected {WHAT}")
+    try:
+        exact = Decimal(repr(cell))
+        if not exact.is_finite():
+            raise InvalidOperation
+        kept = exact.quantize(_MICRO)
+    except InvalidOperation:
+        raise ImportFormatError(f"{where} is {shown(repr(cell))}, not a figure in millions; expected {WHAT}") from None
+    if abs(kept - exact) > _NOISE * abs(exact):
+        raise ImportFormatError(
+            f"{where} is {cell!r}: more than six decimals of millions (not whole dollars); expected {WHAT}"
+        )
+    dollars = int(kept * 1_000_000)
+    if abs(dollars) > _LARGEST:
+        raise ImportFormatError(f"{where} is {cell!r}, out of range; expected {WHAT}")
+    return dollars
+
+
+def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
+    """The rows of sheet 'country'; every way a damaged workbook fails becomes an ImportFormatError."""
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+
+    # What a damaged or hostile workbook makes zipfile, zlib, the XML parser (ParseError
+    # is a SyntaxError) and openpyxl raise.
+    broken = (*_DAMAGED, InvalidFileException)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except broken as exc:
+        raise ImportFormatError(f"the file is not a readable xlsx workbook ({_reason(exc)}); expected {WHAT}") from None
+    try:
+        if SHEET not in book.sheetnames:
+            names = ", ".join(shown(name, 30) for name in book.sheetnames[:5])
+            raise ImportFormatError(f"the workbook has no sheet {SHEET!r} (it has {names}); expected {WHAT}")
+        yield from book[SHEET].iter_rows(values_only=True)
+    except broken as exc:
+        raise ImportFormatError(f"the workbook is damaged ({_reason(exc)}); expected {WHAT}") from None
+    finally:
+        book.close()
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {shown(str(exc), 50)}"
+
+
+def _check_bytes(content: bytes) -> None:
+    kind = sniff(content)
+    if kind == "empty":
+        raise ImportFormatError(f"the file is empty, not {WHAT}")
+    if kind == "html":
+        raise ImportFormatError(f"the file is an HTML page, not {WHAT}")
+    if kind != "zip":
+        head = content[:4096]
+        if b"\x00" not in head and (b"," in head or b"\t" in head):
+            raise ImportFormatError(f"the file is text (a CSV?), not an xlsx workbook; expected {WHAT}")
+        raise ImportFormatError(f"the file is not an xlsx workbook (a zip file); expected {WHAT}")
+
+
+def import_census_trade(content: bytes, release: Release) -> str:
+    """The TOML text of a dataset file holding U.S. goods exports to and imports from Colombia, each year."""
+    day = release_day(release)
+    _check_bytes(content)
+    rows = _rows(content)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise ImportFormatError(f"sheet {SHEET!r} is empty; expected {WHAT}") from None
+    names = [str(cell).strip().casefold() if cell is not None else "" for cell in header]
+    wanted = ["year", "cty_code"] + [f"{flow}{m}".casefold() for _, flow, _, _ in _FLOWS for m in (*MONTHS, "YR")]
+    where: dict[str, int] = {}
+    missing = [name for name in wanted if name not in names]
+    if missing:
+        shown_missing = ", ".join(name.upper() if name != "year" else name for name in missing[:6])
+        raise ImportFormatError(f"sheet {SHEET!r} has no column {shown_missing} in its first row; expected {WHAT}")
+    for name in wanted:
+        where[name] = names.index(name)
+
+    years: dict[int, tuple[Any, ...]] = {}
+    line = 1
+    for row in rows:
+        line += 1
+        if len(row) < len(header):
+            row = (*row, *([None] * (len(header) - len(row))))
+        code = row[where["cty_code"]]
+        if not (code == int(COUNTRY) and not isinstance(code, bool)) and str(code).strip() != COUNTRY:
+            continue
+        year_cell = row[where["year"]]
+        year_text = str(year_cell).strip()
+        if isinstance(year_cell, float) and year_cell.is_integer():
+            year_text = str(int(year_cell))
+        if not _YEAR.fullmatch(year_text) or year_text.startswith("0"):
+            raise ImportFormatError(f"row {line}: year {shown(str(year_cell))} is not a year; expected {WHAT}")
+        year = int(year_text)
+        if year in years:
+            raise ImportFormatError(f"row {line} repeats Colombia's year {year}; expected one row a year ({WHAT})")
+        years[year] = row
+    if not years:
+        raise ImportFormatError(f"the workbook has no Colombia rows (CTY_CODE {COUNTRY}); expected {WHAT}")
+
+    newest = max(years)
+    published = 0  # the newest year's last month with a nonzero figure in either flow
+    for index, month in enumerate(MONTHS, start=1):
+        for _, flow, _, _ in _FLOWS:
+            cell = years[newest][where[f"{flow}{month}".casefold()]]
+            if _dollars(cell, f"{flow}{month} of {newest}") != 0:
+                published = index
+    if published == 0:
+        raise ImportFormatError(f"Colombia's newest year {newest} has no published month; expected {WHAT}")
+    partial = published < 12
+    end = f"{newest}-{published:02d}" if partial else None
+    if (end or str(newest)) > release.date[: len(end or str(newest))]:
+        raise ImportFormatError(
+            f"the file has figures for {end or newest}, after the release date {release.date}: is the date right?"
+        )
+
+    source_id = f"census-trade-{release.date}"
+    facts = []
+    for year, row in years.items():
+        for measure, flow, word, text in _FLOWS:
+            value = _dollars(row[where[f"{flow}yr".casefold()]], f"{flow}YR of {year}")
+            months = f" (January–{MONTH_NAMES[published - 1]} only)" if partial and year == newest else ""
+            facts.append(
+                Fact(
+                    id=f"census-{release.date}-{word}-{year}",
+                    topic="trade",
+                    text=f"{text} in {year}{months}",
+                    value=value,
+                    unit="USD",
+                    date=str(year),
+                    end=end if year == newest else None,
+                    status="partial" if partial and year == newest else "final",
+                    source=source_id,
+                    measure=measure.id,
+                    tags=TAGS,
+                    sort_key=(year,),
+                )
+            )
+    fields = source_fields(
+        title=TITLE,
+        publisher=PUBLISHER,
+        default_url=DEFAULT_URL,
+        short=f"Census Bureau {release.date}",
+        release=release,
+        day=day,
+    )
+    comments = command_comment("census-trade", content, release)
+    return render(comments, source_id, fields, [EXPORTS, IMPORTS], facts)

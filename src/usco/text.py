@@ -1,0 +1,153 @@
+"""Words for people and terminal safety: pure text, no Rich (design §4).
+
+Every string from outside usco — data, file names, arguments — reaches a terminal
+through visible() (or a format's own escaping built on it), so nothing in it is acted on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from usco.model import Fact, Measure, PartialDate, PeriodKind, Qualifier, Source, Status
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+QUALIFIER_WORDS = {
+    Qualifier.EXACT: "",
+    Qualifier.MORE_THAN: "more than",
+    Qualifier.AT_LEAST: "at least",
+    Qualifier.NEARLY: "nearly",
+    Qualifier.APPROXIMATELY: "approximately",
+    Qualifier.ESTIMATED: "an estimated",
+    Qualifier.UP_TO: "up to",
+    Qualifier.LESS_THAN: "less than",
+}
+_SCALES = ((10**9, "billion"), (10**6, "million"))
+
+
+def _decimal_text(number: Decimal) -> str:
+    text = f"{number:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def scaled(value: int | float) -> str:
+    """23600000 -> "23.6 million"; never rounds: a figure that needs more digits is written out."""
+    from decimal import Decimal, localcontext  # only figures for people need it
+
+    number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    with localcontext() as exact:  # enough precision that no division below rounds
+        exact.prec = len(number.as_tuple().digits) + abs(int(number.as_tuple().exponent)) + 30
+        for scale, word in _SCALES:
+            in_scale = number / scale
+            if abs(number) >= scale and in_scale == in_scale.quantize(Decimal("0.01")):
+                return f"{_decimal_text(in_scale)} {word}"
+        return _decimal_text(number)
+
+
+def amount(value: int | float, unit: str | None) -> str:
+    """A number in its unit, as people write it: "$23.6 million", "13.8%", "No. 3"."""
+    if unit == "USD":
+        return f"${scaled(value)}"
+    if unit == "percent":
+        return f"{scaled(value)}%"
+    if unit == "multiple":
+        return f"{scaled(value)}×"
+    if unit == "rank":
+        return f"No. {scaled(value)}"
+    if unit == "count":
+        return scaled(value)
+    return f"{scaled(value)} {unit}"
+
+
+def figure(fact: Fact) -> str:
+    """The figure in words with its qualifier: "more than $23.6 million", "nearly 200 years"."""
+    if fact.value is None:
+        return ""
+    words = QUALIFIER_WORDS[fact.qualifier]
+    number = amount(fact.value, fact.unit)
+    return f"{words} {number}" if words else number
+
+
+def date_text(day: PartialDate | None) -> str | None:
+    """A date as the dataset wrote it ("2019", "2019-10"), or None."""
+    return None if day is None else str(day)
+
+
+def _is_fiscal(measure: Measure | None, fact: Fact) -> bool:
+    return measure is not None and measure.period is PeriodKind.FISCAL_YEAR and fact.date.precision == 1
+
+
+def period(fact: Fact, measure: Measure | None = None, separator: str = " – ") -> str:
+    """When the figure holds: "2019", "FY2016", "2016 – 2020-09-18", "FY2025 to 2025-04-02".
+
+    A partial figure names its period and how far it got; a running total whose source
+    gives no start says so.
+    """
+    start = f"FY{fact.date}" if _is_fiscal(measure, fact) else str(fact.date)
+    if measure is not None and measure.period is PeriodKind.FISCAL_YEAR and fact.date.precision == 2 and fact.end:
+        return f"the {fact.date.first.year} transition quarter ({fact.date}{separator}{fact.end})"
+    if fact.end is None:
+        return start
+    if fact.status is Status.PARTIAL:
+        return f"{start} to {fact.end}"
+    if fact.end == fact.date:
+        return f"to {fact.end} (start not given)"
+    return f"{start}{separator}{fact.end}"
+
+
+def status_mark(fact: Fact) -> str:
+    """ "partial", "provisional", "planned", or "" for a final figure."""
+    return "" if fact.status is Status.FINAL else fact.status.value
+
+
+def when(fact: Fact, measure: Measure | None = None) -> str:
+    """The period with its status: "FY2025 to 2025-04-02, partial", "FY2024, provisional"."""
+    mark = status_mark(fact)
+    return f"{period(fact, measure)}, {mark}" if mark else period(fact, measure)
+
+
+def source_label(source: Source) -> str:
+    """ "State fact sheet, Sept 2020 (2020-09-18)", or "(undated)"."""
+    return f"{source.name} ({source.date})" if source.date else f"{source.name} (undated)"
+
+
+def kind_label(source: Source) -> str:
+    return source.kind.value if source.kind is not None else "unknown kind"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 fact", "2 facts"."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+# ---------------------------------------------------------------- terminal safety
+
+# Bidirectional controls can make text read differently from what it is (CVE-2021-42574);
+# zero-width characters hide text, or make two different ids look the same.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+_CONTROLS = "".join(f"\\x{c:02x}" for c in range(0x20)) + "\\x7f-\\x9f"
+UNSAFE_CHARACTERS = _CONTROLS + _BIDI + _INVISIBLE
+_UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
+_UNSAFE_BUT_SPACE = re.compile(f"[{UNSAFE_CHARACTERS.replace(chr(92) + 'x09', '').replace(chr(92) + 'x0a', '')}]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match[0].encode("unicode_escape").decode("ascii")
+
+
+def visible(text: str) -> str:
+    """Control, bidi and zero-width characters made visible as escapes (ESC becomes "\\x1b")."""
+    return _UNSAFE.sub(_escaped, text)
+
+
+def visible_keep_space(text: str) -> str:
+    """visible(), but tabs and newlines stay for CSV quoting and TSV replacement to handle."""
+    return _UNSAFE_BUT_SPACE.sub(_escaped, text)
+
+
+def tsv_field(text: str) -> str:
+    """One TSV field: visible, with tabs and newlines replaced by spaces."""
+    return re.sub(r"[\t\n]", " ", visible_keep_space(text))
