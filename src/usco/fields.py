@@ -154,7 +154,10 @@ def json_schema() -> dict[str, Any]:
             continue
         properties[field.name] = _schema_of(field)
         if field.name == "qualifier":
-            properties["figure"] = {"type": "string", "description": "the figure as a person reads it"}
+            properties["figure"] = {
+                "anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}],
+                "description": "the figure as a person reads it (\"more than $23.6 million\"), or null without a value",
+            }
         if field.name == "part_of":
             properties["superseded_by"] = {
                 "anyOf": [{"type": "string", "pattern": _ID_PATTERN}, {"type": "null"}],
