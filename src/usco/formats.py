@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from usco.fields import FACT_FIELDS, SOURCE_FIELDS, cell, plain
 from usco.model import QueryError
 from usco.text import date_text, figure, period, source_label, tsv_field, visible, visible_keep_space, when
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console  # noqa: TID251 - a type only; table.py draws
 
     from usco.query import Detail, MeasureSummary, Row, Selection, SeriesTable, SourceCount, TagCount
 
-try:
+if sys.version_info >= (3, 11):
     from typing import assert_never
-except ImportError:  # Python 3.10
-    from typing_extensions import assert_never
+else:  # pragma: no cover - Python 3.10
+
+    def assert_never(value: NoReturn) -> NoReturn:
+        raise AssertionError(f"unhandled value: {value!r}")
 
 
 class OutputFormat(str, Enum):
@@ -96,7 +99,9 @@ def _choose(listing: Listing, columns: Sequence[str]) -> Listing:
 
 # ---------------------------------------------------------------- the formats themselves
 
-_JSON_UNSAFE = re.compile("[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u200b-\u200d\u2060-\u2064\ufeff]")
+_JSON_UNSAFE = re.compile(
+    "[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u200b-\u200d\u2060-\u2064\ufeff]"
+)
 
 
 def _json(value: Any, indent: int | None = 2, *, ascii_only: bool = False) -> str:
@@ -285,9 +290,7 @@ def series_listing(series: SeriesTable) -> Listing:
 
     def wide() -> tuple[Sequence[str], list[tuple[Any, ...]]]:
         names = ("period", *(measure.id for measure in series.measures))
-        rows = [
-            (line.label, *(table.series_cell(row) if row else "" for row in line.cells)) for line in series.lines
-        ]
+        rows = [(line.label, *(table.series_cell(row) if row else "" for row in line.cells)) for line in series.lines]
         return names, rows
 
     return Listing(header, records, objects, draw=lambda console: table.draw_series(console, series), markdown=wide)
@@ -341,7 +344,9 @@ def version_line(row: Row) -> str:
     return f"{row.fact.id}: {when(row.fact, row.measure)}: {shown} ({source_label(row.source)}){mark}"
 
 
-def render_detail(detail: Detail, fmt: OutputFormat, *, console: Console | None = None, ascii_only: bool = False) -> str:
+def render_detail(
+    detail: Detail, fmt: OutputFormat, *, console: Console | None = None, ascii_only: bool = False
+) -> str:
     """`show` output; piped without -f it is tsv: key<TAB>value lines."""
     pairs = detail_pairs(detail)
     match fmt:
