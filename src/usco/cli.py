@@ -255,7 +255,7 @@ def _filters(**options: Any) -> Filters:
     """Filters from command options (None for an option not given); --until before --since is exit 2."""
     given = {name: tuple(value) if isinstance(value, list) else value for name, value in options.items() if value}
     try:
-        return Filters(**given).checked()
+        return Filters(**given).checked()  # type: ignore[arg-type]  # names and types are the options' own
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
 
@@ -1007,9 +1007,9 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as error:  # click's usage errors: plain text, exit 2
-        import click
+        from typer._click.exceptions import ClickException  # typer 0.28 vendors click (pinned)
 
-        if isinstance(error, click.ClickException):
+        if isinstance(error, ClickException):
             stream = sys.stderr
             if stream is not None:
                 try:

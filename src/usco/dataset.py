@@ -216,7 +216,9 @@ def _includes(parsed: _File, problems: list[Problem]) -> Iterator[tuple[str, int
     for item in value:
         pure = PurePosixPath(item)
         if pure.is_absolute() or "\\" in item or re.match(r"^[A-Za-z]:", item) or ".." in pure.parts:
-            problems.append(Problem("file", "include", f"{item!r} must be a relative path inside its folder", parsed.path))
+            problems.append(
+                Problem("file", "include", f"{item!r} must be a relative path inside its folder", parsed.path)
+            )
         else:
             yield item, None
 

@@ -100,7 +100,11 @@ def check_names(dataset: Dataset, filters: Filters) -> None:
         ("source", filters.sources, dataset.sources),
         ("tag", filters.tags, tags),
         ("topic", [str(getattr(topic, "value", topic)) for topic in filters.topics], [t.value for t in Topic]),
-        ("source kind", [str(getattr(kind, "value", kind)) for kind in filters.source_kinds], [k.value for k in SourceKind]),
+        (
+            "source kind",
+            [str(getattr(kind, "value", kind)) for kind in filters.source_kinds],
+            [k.value for k in SourceKind],
+        ),
     ):
         for name in wanted:
             if name not in known:
@@ -276,7 +280,7 @@ def depths(rows: Sequence[Row]) -> dict[str, int]:
     parents = {row.fact.id: row.fact.part_of for row in rows}
     found: dict[str, int] = {}
     for fact_id in parents:
-        chain = []
+        chain: list[str] = []
         current: str | None = fact_id
         while current in parents and current not in found and len(chain) <= len(parents):
             chain.append(current)
