@@ -21,8 +21,9 @@ from usco.model import Dataset, Fact, PeriodKind, Qualifier, SourceKind, Status
 REFERENCE = Path(
     os.environ.get("USCO_REFERENCE_DIR", Path(__file__).resolve().parents[1].parent / "shared" / "reference")
 )
-needs_reference = pytest.mark.skipif(
-    not (REFERENCE / "facts-research-2.csv").is_file(), reason=f"reference CSVs not found in {REFERENCE}"
+needs_reference = pytest.mark.skipif(  # CI has them beside the repository: there a missing file fails
+    not (REFERENCE / "facts-research-2.csv").is_file() and os.environ.get("CI") != "true",
+    reason=f"reference CSVs not found in {REFERENCE}",
 )
 
 
