@@ -384,8 +384,6 @@ def _facts(entries: list[tuple[dict[str, Any], str, _Origin]], found: _Collector
         if values is None or fact_id is None:
             continue
         fact = Fact(id=fact_id, **values)
-        if fact.end and fact.end.last < fact.date.first:
-            found.add(where, "end", f"{fact.end} is before date {fact.date}", origin)
         if fact.value is not None and fact.unit is None:
             found.add(where, "unit", "required when value is given", origin)
         if fact.status is Status.PARTIAL and fact.end is None:
@@ -592,6 +590,8 @@ def _check_figures(
         if whole is not None and _larger_than_whole(fact, whole):
             found.add(where, "value", f"{fact.value} is larger than its whole {whole.id!r} ({whole.value})", origin)
         measure = measures.get(fact.measure) if fact.measure else None
+        if fact.end and fact.end.last < period_start(fact, measure):  # FY2025 begins on 2024-10-01
+            found.add(where, "end", f"{fact.end} is before date {fact.date}", origin)
         source = sources.get(fact.source)
         said = source.date if source is not None else None
         if said is not None and fact.status is not Status.PLANNED and period_start(fact, measure) > said.last:
