@@ -183,7 +183,8 @@ def _boundary() -> Iterator[None]:
     except DatasetError as error:
         more = len(error.problems) - 1
         also = f" (and {more} more)" if more else ""
-        _fail(f"invalid dataset: {error}{also}\n  run `usco check {error.path}` to list every problem")
+        say(f"invalid dataset: {error}{also}")  # say() escapes a newline: the hint is a line of its own
+        _fail(f"run `usco check {error.path}` to list every problem")
     except UscoError as error:
         _fail(str(error))
     except MemoryError:
