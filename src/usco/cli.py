@@ -1007,16 +1007,12 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors: plain text, exit 2
-        import click
-
-        if isinstance(error, click.ClickException):
-            stream = sys.stderr
-            if stream is not None:
-                try:
-                    error.show(file=stream)
-                except (OSError, ValueError):
-                    pass
-            sys.exit(error.exit_code)
-        raise
+    except typer.TyperException as error:  # click's usage errors (typer 0.28 vendors click): plain text, exit 2
+        stream = sys.stderr
+        if stream is not None:
+            try:
+                error.show(file=stream)  # type: ignore[attr-defined]  # every TyperException is a ClickException
+            except (OSError, ValueError):
+                pass
+        sys.exit(getattr(error, "exit_code", 2))
     sys.exit(status if isinstance(status, int) else 0)
