@@ -112,7 +112,11 @@ Since = Annotated[
 Until = Annotated[
     Optional[PartialDate], typer.Option(parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE.")
 ]
-TopicOpt = Annotated[Optional[list[Topic]], typer.Option("--topic", help="Only this topic (repeatable).")]
+# Strings, not enums: an unknown topic or kind is a QueryError with suggestions (exit 1, design §3), not click's exit 2.
+TopicOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--topic", help=f"Only this topic (repeatable): {', '.join(t.value for t in Topic)}."),
+]
 TagOpt = Annotated[
     Optional[list[str]],
     typer.Option("--tag", help="Only facts with this tag (repeatable).", autocompletion=_complete("tag")),
@@ -122,8 +126,11 @@ SourceOpt = Annotated[
     typer.Option("--source", help="Only facts from this source id (repeatable).", autocompletion=_complete("source")),
 ]
 SourceKindOpt = Annotated[
-    Optional[list[SourceKind]],
-    typer.Option("--source-kind", help="Only facts whose source is of this kind (repeatable)."),
+    Optional[list[str]],
+    typer.Option(
+        "--source-kind",
+        help=f"Only facts whose source is of this kind (repeatable): {', '.join(k.value for k in SourceKind)}.",
+    ),
 ]
 MeasureOpt = Annotated[
     Optional[list[str]],
