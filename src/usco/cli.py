@@ -990,6 +990,19 @@ def _tolerate_narrow_encodings() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def _close_options_only(error: Exception) -> None:
+    """Keep only close "Possible options" for an unknown option: click offers --limit for --hist."""
+    import difflib
+
+    wanted, possible = getattr(error, "option_name", None), getattr(error, "possibilities", None)
+    if isinstance(wanted, str) and isinstance(possible, list | tuple):
+        close = [
+            name for name in possible
+            if name.startswith(wanted) or difflib.SequenceMatcher(None, wanted, name).ratio() >= 0.8
+        ]  # fmt: skip
+        error.possibilities = close  # type: ignore[attr-defined]
+
+
 def main() -> None:
     """Run the app and leave with its exit status.
 
@@ -1015,6 +1028,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except typer.TyperException as error:  # click's usage errors (typer 0.28 vendors click): plain text, exit 2
+        _close_options_only(error)
         stream = sys.stderr
         if stream is not None:
             try:
