@@ -148,9 +148,9 @@ Latest = Annotated[
     bool, typer.Option("--latest", help="Per measure, its latest final period (newer partial figures beside it).")
 ]
 Limit = Annotated[Optional[int], typer.Option("--limit", min=0, metavar="N", help="Keep the first N rows.")]
-Columns = Annotated[
-    Optional[list[str]],
-    typer.Option("--columns", parser=_columns, metavar="A,B,C", help="Columns of csv/tsv/markdown, fields of json."),
+Columns = Annotated[  # one comma-separated string: a list type would make each value a list of lists
+    Optional[str],
+    typer.Option("--columns", metavar="A,B,C", help="Columns of csv/tsv/markdown, fields of json."),
 ]
 Format = Annotated[
     Optional[OutputFormat],
@@ -242,7 +242,8 @@ def _emit(listing: Listing, fmt: Optional[OutputFormat], *, no_header: bool = Fa
     from usco.formats import render
 
     chosen = _format(fmt)
-    text = render(listing, chosen, header=not no_header, columns=columns, ascii_only=not _is_utf8(sys.stdout))
+    chosen_columns = _columns(columns) if columns else None
+    text = render(listing, chosen, header=not no_header, columns=chosen_columns, ascii_only=not _is_utf8(sys.stdout))
     if not listing.records and empty and chosen is OutputFormat.TABLE:
         say(empty)
     _write(text)
