@@ -258,7 +258,8 @@ def _build(path: Path, tree: tuple[list[_File], list[Problem]]) -> Dataset:
     found = _Collector(problems)
     for parsed in files:
         for key in sorted(set(parsed.raw) - _TOP_LEVEL):
-            found.add("file", key, "unknown top-level key; expected include, sources, measures and facts")
+            message = "unknown top-level key; expected include, sources, measures and facts"
+            found.add("file", key, message, _Origin(parsed, None))
     source_entries = _tables(files, "sources", found)
     measure_entries = _tables(files, "measures", found)
     fact_entries = list(_fact_entries(files, found))
