@@ -13,8 +13,8 @@ import pytest
 from typer.testing import Result
 
 import usco
-from usco.query import Detail, SeriesTable
 from tests.v2 import FULL, run, with_series
+from usco.query import Detail, SeriesTable
 
 Run = Callable[..., Result]
 

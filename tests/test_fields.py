@@ -14,9 +14,9 @@ import pytest
 from typer.testing import Result
 
 import usco
+from tests.v2 import FULL, REPO
 from usco import cache, dataset, fields
 from usco.model import Fact, Measure, Source
-from tests.v2 import FULL, REPO
 
 Run = Callable[..., Result]
 #: SQLite and the Data Package name a reference column by what it holds.

@@ -210,7 +210,7 @@ def test_measure_period_comes_from_the_list(write: Callable[..., Path]) -> None:
 
 @pytest.mark.parametrize("url", ["ftp://example.org/copy", "example.org/copy", "javascript:alert(1)"])
 def test_copy_url_must_be_http(write: Callable[..., Path], url: str) -> None:
-    head = HEAD.replace('date      = 2024-12-22', f'copy_url  = "{url}"\ndate      = 2024-12-22')
+    head = HEAD.replace("date      = 2024-12-22", f'copy_url  = "{url}"\ndate      = 2024-12-22')
     problem = only(write(fact(), head=head))
     assert (problem.where, problem.field) == ("source 'release'", "copy_url")
     assert "http" in problem.message
@@ -270,8 +270,8 @@ def test_a_measure_declared_twice_identically_is_fine(write: Callable[..., Path]
 def test_a_measure_declared_twice_differently_is_a_problem(write: Callable[..., Path], tmp_path: Path) -> None:
     measure = '\n[measures.shared]\nlabel  = "Shared"\nunit   = "USD"\nperiod = "year"\n'
     write(fact(id="x", measure="shared"), head=measure, name="other.toml")
-    main = write(fact(id="y", measure="shared", date="2021"),
-                 head='include = ["other.toml"]\n' + HEAD + measure.replace('"Shared"', '"Shared, revised"'))  # fmt: skip
+    revised = measure.replace('"Shared"', '"Shared, revised"')
+    main = write(fact(id="y", measure="shared", date="2021"), head='include = ["other.toml"]\n' + HEAD + revised)
     found = [p for p in problems(main) if p.where == "measure 'shared'"]
     assert found, "a measure redefined differently must be reported"
     assert any("also defined" in p.message for p in found)
