@@ -12,8 +12,8 @@ import pytest
 from typer.testing import Result
 
 import usco
-from usco import text
 from tests.v2 import with_series, write
+from usco import text
 
 Run = Callable[..., Result]
 
