@@ -20,6 +20,13 @@ url       = "https://www.state.gov/colombia-and-the-united-states-strengthening-
 short     = "State fact sheet, Sept 2020"
 date      = 2020-09-18
 
+[sources.state-2021-10-20-vaccines]
+title     = "The United States donates COVID-19 vaccines to Colombia"
+publisher = "U.S. Embassy in Colombia"
+kind      = "government"
+url       = "https://co.usembassy.gov/"
+date      = 2021-10-20
+
 [[facts]]
 id        = "covid-assistance-2020"
 topic     = "aid"
@@ -41,7 +48,7 @@ unit      = "count"
 qualifier = "more_than"
 date      = "2021"
 end       = 2021-09-30
-source    = "state-2020-09-18-partnership"
+source    = "state-2021-10-20-vaccines"
 tags      = ["covid", "vaccines"]
 """
 
