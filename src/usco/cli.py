@@ -447,6 +447,7 @@ def facts(
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
@@ -486,6 +487,7 @@ def search(
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
