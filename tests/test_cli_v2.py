@@ -381,3 +381,12 @@ def test_import_with_a_malformed_date_is_exit_2(usco: Run, tmp_path: Path, date:
     result = usco("import", "foreignassistance", str(raw), "--date", date)
     assert result.exit_code == 2
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", [["facts"], ["search", "oblig"]])
+def test_regional_is_accepted_where_regional_figures_are_listed_anyway(
+    usco: Run, full: Path, command: list[str]
+) -> None:
+    with_flag = ok(usco(*command, "--regional", "-f", "csv", data=full))
+    assert with_flag == ok(usco(*command, "-f", "csv", data=full))
+    assert "obl-fy2025" in ids(with_flag)
