@@ -8,7 +8,7 @@ arguments and errors into one line on stderr and an exit code (design §5).
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple, NoReturn, Optional
 
@@ -262,7 +262,7 @@ def _load(ctx: typer.Context) -> Data:
 
 def _filters(**options: Any) -> Filters:
     """Filters from command options (None for an option not given); --until before --since is exit 2."""
-    given = {name: tuple(value) if isinstance(value, list) else value for name, value in options.items() if value}
+    given: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in options.items() if v}
     try:
         return Filters(**given).checked()
     except ValueError as error:
@@ -1034,9 +1034,7 @@ def main() -> None:
         _close_options_only(error)
         stream = sys.stderr
         if stream is not None:
-            try:
+            with suppress(OSError, ValueError):
                 error.show(file=stream)  # type: ignore[attr-defined]  # every TyperException is a ClickException
-            except (OSError, ValueError):
-                pass
         sys.exit(getattr(error, "exit_code", 2))
     sys.exit(status if isinstance(status, int) else 0)

@@ -22,10 +22,10 @@ class Filters(NamedTuple):
 
     since: PartialDate | None = None
     until: PartialDate | None = None
-    topics: Collection[Topic] = ()
+    topics: Collection[str] = ()  # Topic values (a Topic is a str); an unknown one is a QueryError
     tags: Collection[str] = ()
     sources: Collection[str] = ()
-    source_kinds: Collection[SourceKind] = ()
+    source_kinds: Collection[str] = ()  # SourceKind values, likewise
     measures: Collection[str] = ()
     words: Sequence[str] = ()
     regional: bool = True  # False: leave out figures that cover more countries than Colombia
@@ -276,7 +276,7 @@ def depths(rows: Sequence[Row]) -> dict[str, int]:
     parents = {row.fact.id: row.fact.part_of for row in rows}
     found: dict[str, int] = {}
     for fact_id in parents:
-        chain = []
+        chain: list[str] = []
         current: str | None = fact_id
         while current in parents and current not in found and len(chain) <= len(parents):
             chain.append(current)
