@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Union
 
 from usco import dataset as _dataset
 from usco import query
 from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic
 from usco.query import Detail, Filters, Row, Selection, SeriesTable, View
 
-Names = Union[str, Iterable[str], None]
-When = Union[str, PartialDate, None]
+Names = str | Iterable[str] | None
+When = str | PartialDate | None
 
 
 class ArgumentError(QueryError, ValueError):

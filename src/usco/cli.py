@@ -21,7 +21,6 @@ from usco.model import (
     DatasetError,
     DatasetReadError,
     PartialDate,
-    QueryError,
     SourceKind,
     Topic,
     UscoError,
@@ -332,7 +331,11 @@ def _annual(
         others = selection._replace(rows=tuple(row for row in selection.rows if row.fact.measure not in chosen))
         if table.lines:
             _emit(series_listing(table), fmt)
-        _emit(facts_listing(others, history=view.history), fmt, empty="no other facts match" if table.lines else "no facts match")
+        _emit(
+            facts_listing(others, history=view.history),
+            fmt,
+            empty="no other facts match" if table.lines else "no facts match",
+        )
 
 
 @app.command()
@@ -521,7 +524,8 @@ def search(
 def show(
     ctx: typer.Context,
     fact_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.", autocompletion=_complete("fact"))
+        str,
+        typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.", autocompletion=_complete("fact")),
     ],
     as_of: AsOf = None,
     fmt: Format = None,
@@ -545,7 +549,9 @@ def series_command(
     ctx: typer.Context,
     measures: Annotated[
         list[str],
-        typer.Argument(metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=_complete("measure")),
+        typer.Argument(
+            metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=_complete("measure")
+        ),
     ],
     since: Since = None,
     until: Until = None,
@@ -755,10 +761,13 @@ ReleaseDate = Annotated[
     str, typer.Option("--date", metavar="YYYY-MM-DD", help="The release's date (the files print none).")
 ]
 DateNote = Annotated[Optional[str], typer.Option("--date-note", help="How the release's date was established.")]
-Url = Annotated[Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")]
+Url = Annotated[
+    Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")
+]
 CopyUrl = Annotated[Optional[str], typer.Option("--copy-url", help="A permanent copy of exactly this file.")]
 Output = Annotated[
-    Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout].")
+    Optional[Path],
+    typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout]."),
 ]
 ReleaseFile = Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded release file.")]
 
@@ -1016,7 +1025,9 @@ def main() -> None:
     _tolerate_narrow_encodings()
     args = _globals_first(sys.argv[1:])
     named = _invoked_command(args)
-    commands = [info for info in app.registered_commands if (info.name or getattr(info.callback, "__name__", None)) == named]
+    commands = [
+        info for info in app.registered_commands if (info.name or getattr(info.callback, "__name__", None)) == named
+    ]
     target = app
     if commands and "_USCO_COMPLETE" not in os.environ:
         target = typer.Typer(**_APP_SETTINGS)

@@ -100,7 +100,11 @@ def check_names(dataset: Dataset, filters: Filters) -> None:
         ("source", filters.sources, dataset.sources),
         ("tag", filters.tags, tags),
         ("topic", [str(getattr(topic, "value", topic)) for topic in filters.topics], [t.value for t in Topic]),
-        ("source kind", [str(getattr(kind, "value", kind)) for kind in filters.source_kinds], [k.value for k in SourceKind]),
+        (
+            "source kind",
+            [str(getattr(kind, "value", kind)) for kind in filters.source_kinds],
+            [k.value for k in SourceKind],
+        ),
     ):
         for name in wanted:
             if name not in known:
