@@ -179,7 +179,9 @@ def test_latest_drops_the_components_of_a_dropped_whole(usco: Run, views: Path) 
     assert "r1-fy2022-part" not in listed
     table = usco("facts", "--latest", "-f", "table", data=views).stdout
     assert "r1-fy2022-part" not in table
-    assert table.index("r2-fy2023-part") > table.index("r2-fy2023\n") if "r2-fy2023\n" in table else True
+    markdown = [line.split(" | ")[-1].rstrip(" |") for line in usco("facts", "--latest", "-f", "markdown", data=views)
+                .stdout.splitlines()[2:]]  # fmt: skip
+    assert markdown == ["r2-fy2023", "r2-fy2023-part", "r2-fy2024", "r2-fy2025"]  # the component under its whole
 
 
 def test_latest_through_the_api(views: Path) -> None:
@@ -266,3 +268,41 @@ def test_aid_opens_with_the_series_table(usco: Run, series: Path) -> None:
     out = usco("aid", "--since", "2024", "-f", "table", data=series).stdout
     assert "FY2024" in out and "(provisional)" in out
     assert "Releases:" in out
+
+
+UNDATED = """
+[sources.undated]
+title     = "An undated page"
+publisher = "ForeignAssistance.gov"
+kind      = "government"
+url       = "https://example.gov/undated"
+date_note = "the page prints no date and nothing dates it"
+
+[[facts]]
+id      = "undated-fy2023"
+topic   = "aid"
+text    = "Obligations FY2023, undated"
+value   = 999
+unit    = "USD"
+date    = "2023"
+measure = "obl"
+source  = "undated"
+"""
+
+
+def test_an_undated_source_never_supersedes_a_dated_one(usco: Run, tmp_path: Path) -> None:
+    path = write(tmp_path, "undated.toml", VIEWS + "\n" + FACTS + UNDATED)
+    rows = csv_rows(usco("facts", "--since", "2023", "--until", "2023", "--measure", "obl", "--history", "-f", "csv",
+                         data=path))  # fmt: skip
+    superseded = {row["id"]: row["superseded_by"] for row in rows}
+    assert superseded["undated-fy2023"] == "r1-fy2023"
+    assert superseded["r2-fy2023"] == ""
+
+
+def test_as_of_counts_a_partial_date_as_its_last_day_and_leaves_undated_sources_out(usco: Run, tmp_path: Path) -> None:
+    path = write(tmp_path, "undated.toml", VIEWS + "\n" + FACTS + UNDATED)
+    argv = ("facts", "--measure", "obl", "--since", "2023", "--until", "2023", "-f", "csv")
+    assert ids(usco(*argv, "--as-of", "2024", data=path)) == ["r2-fy2023"]  # 2024 ends on 2024-12-31
+    assert ids(usco(*argv, "--as-of", "2024-12-21", data=path)) == ["r1-fy2023"]
+    assert ids(usco(*argv, "--as-of", "2023-11", data=path)) == ["r1-fy2023"]
+    assert ids(usco(*argv, "--as-of", "2023-10", data=path)) == []
