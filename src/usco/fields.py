@@ -156,7 +156,7 @@ def json_schema() -> dict[str, Any]:
         if field.name == "qualifier":
             properties["figure"] = {
                 "anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}],
-                "description": "the figure as a person reads it (\"more than $23.6 million\"), or null without a value",
+                "description": 'the figure as a person reads it ("more than $23.6 million"), or null without a value',
             }
         if field.name == "part_of":
             properties["superseded_by"] = {
@@ -176,7 +176,7 @@ def json_schema() -> dict[str, Any]:
         "title": "usco fact",
         "description": (
             "One fact as `usco ... -f json` (an array of these) and `-f jsonl` (one a line) print it "
-            "(design §4). Numbers are raw; dates are the dataset's strings: \"2019\" is never 2019-01-01. "
+            '(design §4). Numbers are raw; dates are the dataset\'s strings: "2019" is never 2019-01-01. '
             "Generated from usco.fields."
         ),
         "type": "object",

@@ -96,7 +96,9 @@ def _choose(listing: Listing, columns: Sequence[str]) -> Listing:
 
 # ---------------------------------------------------------------- the formats themselves
 
-_JSON_UNSAFE = re.compile("[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u200b-\u200d\u2060-\u2064\ufeff]")
+_JSON_UNSAFE = re.compile(
+    "[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u200b-\u200d\u2060-\u2064\ufeff]"
+)
 
 
 def _json(value: Any, indent: int | None = 2, *, ascii_only: bool = False) -> str:
@@ -285,9 +287,7 @@ def series_listing(series: SeriesTable) -> Listing:
 
     def wide() -> tuple[Sequence[str], list[tuple[Any, ...]]]:
         names = ("period", *(measure.id for measure in series.measures))
-        rows = [
-            (line.label, *(table.series_cell(row) if row else "" for row in line.cells)) for line in series.lines
-        ]
+        rows = [(line.label, *(table.series_cell(row) if row else "" for row in line.cells)) for line in series.lines]
         return names, rows
 
     return Listing(header, records, objects, draw=lambda console: table.draw_series(console, series), markdown=wide)
@@ -341,7 +341,9 @@ def version_line(row: Row) -> str:
     return f"{row.fact.id}: {when(row.fact, row.measure)}: {shown} ({source_label(row.source)}){mark}"
 
 
-def render_detail(detail: Detail, fmt: OutputFormat, *, console: Console | None = None, ascii_only: bool = False) -> str:
+def render_detail(
+    detail: Detail, fmt: OutputFormat, *, console: Console | None = None, ascii_only: bool = False
+) -> str:
     """`show` output; piped without -f it is tsv: key<TAB>value lines."""
     pairs = detail_pairs(detail)
     match fmt:
