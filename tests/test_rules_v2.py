@@ -308,3 +308,21 @@ def test_check_ok_counts_facts_and_superseded_ones(usco: Run, write: Callable[..
     result = usco("check", str(path))
     assert result.exit_code == 0, result.stdout
     assert result.stdout.startswith("ok: 3 facts (1 of them superseded by later versions), 2 sources, 5 measures")
+
+
+def test_one_source_gives_one_fact_per_measure_and_period(write: Callable[..., Path]) -> None:
+    found = problems(write(fact(id="a", measure="fiscal"), fact(id="b", measure="fiscal", value=200)))
+    assert [(p.where, p.field) for p in found] == [("fact 'b'", "measure")]
+    assert "'a'" in found[0].message
+
+
+def test_a_component_is_not_larger_than_its_whole(write: Callable[..., Path]) -> None:
+    problem = only(write(fact(id="whole", value=100), fact(id="part", value=150, part_of="whole")))
+    assert (problem.where, problem.field) == ("fact 'part'", "value")
+
+
+def test_a_partial_figure_and_the_full_year_from_one_source_are_one_period(write: Callable[..., Path]) -> None:
+    # A partial figure's period is its date's: FY2024 to 2024-03 and FY2024 are the same period.
+    partial = fact(id="a", measure="fiscal", date="2024", end="2024-03", status="partial")
+    found = problems(write(partial, fact(id="b", measure="fiscal", date="2024", value=200)))
+    assert [(p.where, p.field) for p in found] == [("fact 'b'", "measure")]
