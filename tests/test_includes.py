@@ -234,3 +234,15 @@ def test_check_counts_an_added_file(usco: Run, releases: tuple[Path, Path]) -> N
     result = usco("--add", str(newer), "check", str(base))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("ok: 4 facts (2 of them superseded by later versions), 2 sources, 1 measures")
+
+
+def test_the_cache_notices_a_change_in_an_added_file(usco: Run, releases: tuple[Path, Path]) -> None:
+    base, newer = releases
+    argv = ("--add", str(newer), "facts", "--since", "2024", "-f", "csv", "--columns", "id,value")
+    assert usco(*argv, data=base).stdout == "id,value\nfa-2025-04-02-fy2024,447\n"
+    assert usco(*argv, data=base).stdout == "id,value\nfa-2025-04-02-fy2024,447\n"  # from the cache
+    newer.write_text(newer.read_text().replace("value   = 447", "value   = 448"))
+    assert usco(*argv, data=base).stdout == "id,value\nfa-2025-04-02-fy2024,448\n"
+    assert usco("facts", "--since", "2024", "-f", "csv", "--columns", "id,value", data=base).stdout == (
+        "id,value\nfa-2024-12-22-fy2024,34\n"
+    )  # without --add, a cache of its own
