@@ -243,6 +243,7 @@ def test_series_history_shows_the_revisions_of_2021_and_2022(usco: Run, series: 
         ("census-2024-11-01-exports-2022", "final"),
     ]
     assert len({row["value"] for row in rows}) == 6  # every release revised the figure
+    assert [row["period"] for row in rows] == ["2021"] * 3 + ["2022"] * 3  # the release is in source_id, not here
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
