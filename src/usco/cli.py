@@ -8,7 +8,7 @@ arguments and errors into one line on stderr and an exit code (design §5).
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple, NoReturn, Optional
 
@@ -21,7 +21,6 @@ from usco.model import (
     DatasetError,
     DatasetReadError,
     PartialDate,
-    QueryError,
     SourceKind,
     Topic,
     UscoError,
@@ -112,7 +111,11 @@ Since = Annotated[
 Until = Annotated[
     Optional[PartialDate], typer.Option(parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE.")
 ]
-TopicOpt = Annotated[Optional[list[Topic]], typer.Option("--topic", help="Only this topic (repeatable).")]
+# Strings, not enums: an unknown topic or kind is a QueryError with suggestions (exit 1, design §3), not click's exit 2.
+TopicOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--topic", help=f"Only this topic (repeatable): {', '.join(t.value for t in Topic)}."),
+]
 TagOpt = Annotated[
     Optional[list[str]],
     typer.Option("--tag", help="Only facts with this tag (repeatable).", autocompletion=_complete("tag")),
@@ -122,8 +125,11 @@ SourceOpt = Annotated[
     typer.Option("--source", help="Only facts from this source id (repeatable).", autocompletion=_complete("source")),
 ]
 SourceKindOpt = Annotated[
-    Optional[list[SourceKind]],
-    typer.Option("--source-kind", help="Only facts whose source is of this kind (repeatable)."),
+    Optional[list[str]],
+    typer.Option(
+        "--source-kind",
+        help=f"Only facts whose source is of this kind (repeatable): {', '.join(k.value for k in SourceKind)}.",
+    ),
 ]
 MeasureOpt = Annotated[
     Optional[list[str]],
@@ -141,9 +147,9 @@ Latest = Annotated[
     bool, typer.Option("--latest", help="Per measure, its latest final period (newer partial figures beside it).")
 ]
 Limit = Annotated[Optional[int], typer.Option("--limit", min=0, metavar="N", help="Keep the first N rows.")]
-Columns = Annotated[
-    Optional[list[str]],
-    typer.Option("--columns", parser=_columns, metavar="A,B,C", help="Columns of csv/tsv/markdown, fields of json."),
+Columns = Annotated[  # one comma-separated string: a list type would make each value a list of lists
+    Optional[str],
+    typer.Option("--columns", metavar="A,B,C", help="Columns of csv/tsv/markdown, fields of json."),
 ]
 Format = Annotated[
     Optional[OutputFormat],
@@ -183,7 +189,8 @@ def _boundary() -> Iterator[None]:
     except DatasetError as error:
         more = len(error.problems) - 1
         also = f" (and {more} more)" if more else ""
-        _fail(f"invalid dataset: {error}{also}\n  run `usco check {error.path}` to list every problem")
+        say(f"invalid dataset: {error}{also}")  # say() escapes a newline: the hint is a line of its own
+        _fail(f"run `usco check {error.path}` to list every problem")
     except UscoError as error:
         _fail(str(error))
     except MemoryError:
@@ -234,7 +241,8 @@ def _emit(listing: Listing, fmt: Optional[OutputFormat], *, no_header: bool = Fa
     from usco.formats import render
 
     chosen = _format(fmt)
-    text = render(listing, chosen, header=not no_header, columns=columns, ascii_only=not _is_utf8(sys.stdout))
+    chosen_columns = _columns(columns) if columns else None
+    text = render(listing, chosen, header=not no_header, columns=chosen_columns, ascii_only=not _is_utf8(sys.stdout))
     if not listing.records and empty and chosen is OutputFormat.TABLE:
         say(empty)
     _write(text)
@@ -253,7 +261,7 @@ def _load(ctx: typer.Context) -> Data:
 
 def _filters(**options: Any) -> Filters:
     """Filters from command options (None for an option not given); --until before --since is exit 2."""
-    given = {name: tuple(value) if isinstance(value, list) else value for name, value in options.items() if value}
+    given: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in options.items() if v}
     try:
         return Filters(**given).checked()  # type: ignore[arg-type]  # names and types are the options' own
     except ValueError as error:
@@ -323,7 +331,11 @@ def _annual(
         others = selection._replace(rows=tuple(row for row in selection.rows if row.fact.measure not in chosen))
         if table.lines:
             _emit(series_listing(table), fmt)
-        _emit(facts_listing(others, history=view.history), fmt, empty="no other facts match" if table.lines else "no facts match")
+        _emit(
+            facts_listing(others, history=view.history),
+            fmt,
+            empty="no other facts match" if table.lines else "no facts match",
+        )
 
 
 @app.command()
@@ -438,6 +450,7 @@ def facts(
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
@@ -477,6 +490,7 @@ def search(
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
@@ -510,7 +524,8 @@ def search(
 def show(
     ctx: typer.Context,
     fact_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.", autocompletion=_complete("fact"))
+        str,
+        typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.", autocompletion=_complete("fact")),
     ],
     as_of: AsOf = None,
     fmt: Format = None,
@@ -534,7 +549,9 @@ def series_command(
     ctx: typer.Context,
     measures: Annotated[
         list[str],
-        typer.Argument(metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=_complete("measure")),
+        typer.Argument(
+            metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=_complete("measure")
+        ),
     ],
     since: Since = None,
     until: Until = None,
@@ -744,10 +761,13 @@ ReleaseDate = Annotated[
     str, typer.Option("--date", metavar="YYYY-MM-DD", help="The release's date (the files print none).")
 ]
 DateNote = Annotated[Optional[str], typer.Option("--date-note", help="How the release's date was established.")]
-Url = Annotated[Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")]
+Url = Annotated[
+    Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")
+]
 CopyUrl = Annotated[Optional[str], typer.Option("--copy-url", help="A permanent copy of exactly this file.")]
 Output = Annotated[
-    Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout].")
+    Optional[Path],
+    typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout]."),
 ]
 ReleaseFile = Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded release file.")]
 
@@ -982,6 +1002,19 @@ def _tolerate_narrow_encodings() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def _close_options_only(error: Exception) -> None:
+    """Keep only close "Possible options" for an unknown option: click offers --limit for --hist."""
+    import difflib
+
+    wanted, possible = getattr(error, "option_name", None), getattr(error, "possibilities", None)
+    if isinstance(wanted, str) and isinstance(possible, list | tuple):
+        close = [
+            name for name in possible
+            if name.startswith(wanted) or difflib.SequenceMatcher(None, wanted, name).ratio() >= 0.8
+        ]  # fmt: skip
+        error.possibilities = close  # type: ignore[attr-defined]
+
+
 def main() -> None:
     """Run the app and leave with its exit status.
 
@@ -992,7 +1025,9 @@ def main() -> None:
     _tolerate_narrow_encodings()
     args = _globals_first(sys.argv[1:])
     named = _invoked_command(args)
-    commands = [info for info in app.registered_commands if (info.name or getattr(info.callback, "__name__", None)) == named]
+    commands = [
+        info for info in app.registered_commands if (info.name or getattr(info.callback, "__name__", None)) == named
+    ]
     target = app
     if commands and "_USCO_COMPLETE" not in os.environ:
         target = typer.Typer(**_APP_SETTINGS)
@@ -1006,16 +1041,11 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors: plain text, exit 2
-        from typer._click.exceptions import ClickException  # typer 0.28 vendors click (pinned)
-
-        if isinstance(error, ClickException):
-            stream = sys.stderr
-            if stream is not None:
-                try:
-                    error.show(file=stream)
-                except (OSError, ValueError):
-                    pass
-            sys.exit(error.exit_code)
-        raise
+    except typer.TyperException as error:  # click's usage errors (typer 0.28 vendors click): plain text, exit 2
+        _close_options_only(error)
+        stream = sys.stderr
+        if stream is not None:
+            with suppress(OSError, ValueError):
+                error.show(file=stream)  # type: ignore[attr-defined]  # every TyperException is a ClickException
+        sys.exit(getattr(error, "exit_code", 2))
     sys.exit(status if isinstance(status, int) else 0)

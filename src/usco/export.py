@@ -156,7 +156,8 @@ def _tables(selection: Selection) -> _Tables:
             measures[row.fact.measure] = selection.dataset.measures[row.fact.measure]
     return _Tables(
         sources=[
-            tuple(_value(f, getattr(s, f.name)) for f in SOURCE_FIELDS) for s in sorted(sources.values(), key=lambda s: s.id)
+            tuple(_value(f, getattr(s, f.name)) for f in SOURCE_FIELDS)
+            for s in sorted(sources.values(), key=lambda s: s.id)
         ],
         measures=[
             tuple(_value(f, getattr(m, f.name)) for f in MEASURE_FIELDS)
@@ -195,6 +196,7 @@ def _atomic(path: Path) -> Iterator[Path]:
 
 
 # ---------------------------------------------------------------- SQLite
+
 
 def _create(table: str, columns: Sequence[_Column]) -> str:
     body = ",\n    ".join(f'"{column.name}" {column.sql}'.rstrip() for column in columns)
@@ -236,6 +238,7 @@ def _insert(db: sqlite3.Connection, table: str, columns: Sequence[_Column], rows
 
 
 # ---------------------------------------------------------------- Data Package
+
 
 def _resource(name: str, fields: list[dict[str, Any]], **schema: Any) -> dict[str, Any]:
     return {

@@ -283,10 +283,10 @@ def series_listing(series: SeriesTable) -> Listing:
                 continue
             fact = row.fact
             records.append(
-                (line.label, measure.id, fact.value, fact.unit, fact.qualifier.value, fact.status.value,
+                (line.period, measure.id, fact.value, fact.unit, fact.qualifier.value, fact.status.value,
                  date_text(fact.end), fact.id, row.source.id, date_text(row.source.date))
             )  # fmt: skip
-            objects.append({"period": line.label, "measure": measure.id} | fact_object(row))
+            objects.append({"period": line.period, "measure": measure.id} | fact_object(row))
 
     def wide() -> tuple[Sequence[str], list[tuple[Any, ...]]]:
         names = ("period", *(measure.id for measure in series.measures))
