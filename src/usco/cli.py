@@ -263,7 +263,7 @@ def _filters(**options: Any) -> Filters:
     """Filters from command options (None for an option not given); --until before --since is exit 2."""
     given: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in options.items() if v}
     try:
-        return Filters(**given).checked()  # type: ignore[arg-type]  # names and types are the options' own
+        return Filters(**given).checked()
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
 
