@@ -7,6 +7,7 @@ from the dataset goes through text.visible() into a rich.text.Text, so markup su
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,11 @@ def draw(paint: Callable[[Console], None], console: Console | None = None) -> st
     console = console or make_console()
     with console.capture() as captured:
         paint(console)
-    return captured.get()
+    return _TRAILING_SPACE.sub(r"\1", captured.get())
+
+
+# Spaces at the end of a line (before any closing colour codes): Rich pads cells and wrapped lines.
+_TRAILING_SPACE = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
 
 def _text(value: Any, style: str = "") -> Text:
