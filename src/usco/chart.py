@@ -196,6 +196,6 @@ def _gap(before: Fact, after: Fact, measure: Measure) -> Gap | None:
         stop = after.date.first.year * 12 + after.date.first.month - 2  # the month before `after`, 0-based
         if index > stop:
             return None
-        first, last = f"{index // 12:04d}-{index % 12 + 1:02d}", f"{stop // 12:04d}-{stop % 12 + 1:02d}"
-        return Gap(first if first == last else f"{first} – {last}")
+        since, until = f"{index // 12:04d}-{index % 12 + 1:02d}", f"{stop // 12:04d}-{stop % 12 + 1:02d}"
+        return Gap(since if since == until else f"{since} – {until}")
     return None  # points and running totals are not regular: nothing is missing between them

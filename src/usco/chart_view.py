@@ -155,8 +155,13 @@ def _stacked(bar: Bar, largest: float, width: int) -> list[Text]:
         head.append("  ")
         head.append_text(figure)
         lines.append(head)
-    else:
-        lines += [head, Text(" " * _GAP) + figure]
+    else:  # the figure on its own line, and its mark on the next if they do not fit together
+        lines.append(head)
+        if _GAP + figure.cell_len <= width or not bar.mark:
+            lines.append(Text(" " * _GAP) + figure)
+        else:
+            lines += [Text(" " * _GAP + text.visible(bar.figure), style=figure_style)]
+            lines += [Text(" " * _GAP + text.visible(bar.mark), style=figure_style)]
     lines.append(Text(" " * _GAP) + Text(_bar_text(bar, largest, max(width - _GAP, 1)), style=bar_style))
     return lines
 

@@ -40,13 +40,10 @@ def escape(value: str) -> str:
 def nice_step(largest: float, ticks: int = 5) -> float:
     """A round step (1, 2 or 5 times a power of ten) giving about *ticks* ticks up to *largest*."""
     if largest <= 0:
-        return 1
+        return 1.0
     rough = largest / ticks
-    power = 10 ** math.floor(math.log10(rough))
-    for multiple in (1, 2, 5, 10):
-        if multiple * power >= rough:
-            return multiple * power
-    return 10 * power  # pragma: no cover  (the loop always returns)
+    power = 10.0 ** math.floor(math.log10(rough))
+    return next((multiple * power for multiple in (1, 2, 5) if multiple * power >= rough), 10 * power)
 
 
 def tick_label(value: float, unit: str) -> str:
