@@ -26,9 +26,17 @@ _PERIOD_MIN = 10  # "2016 – 2020-09-18" may wrap at the dash; one date may not
 
 
 def make_console(*, stderr: bool = False) -> Console:
+    """A console for this terminal; on TERM=dumb, with the terminal's real width (Rich would use 80)."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    width = None
+    if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        import shutil
+
+        width = shutil.get_terminal_size().columns  # COLUMNS first, then the terminal itself
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False, width=width)
 
 
 def draw(paint: Callable[[Console], None], console: Console | None = None) -> str:
@@ -36,11 +44,16 @@ def draw(paint: Callable[[Console], None], console: Console | None = None) -> st
     console = console or make_console()
     with console.capture() as captured:
         paint(console)
-    return _TRAILING_SPACE.sub(r"\1", captured.get())
+    return _TRAILING.sub(_codes_only, captured.get())
 
 
-# Spaces at the end of a line (before any closing colour codes): Rich pads cells and wrapped lines.
-_TRAILING_SPACE = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+# Spaces at the end of a line, among any colour codes: Rich pads cells and wrapped lines.
+_TRAILING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$", re.MULTILINE)
+_CODE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _codes_only(match: re.Match[str]) -> str:
+    return "".join(_CODE.findall(match[0]))
 
 
 def _text(value: Any, style: str = "") -> Text:
@@ -192,54 +205,113 @@ def draw_timeline(console: Console, rows: Sequence[Row]) -> None:
     console.print(Text(plural(len(rows), "event") + " · usco show ID for sources", style=_DIM))
 
 
-def draw_sources(console: Console, counts: list[SourceCount]) -> None:
-    from rich import box
-    from rich.table import Table
+def _link(url: str, console: Console, style: str = "blue") -> Text:
+    """A URL, whole; a terminal hyperlink when the console is a terminal."""
+    from rich.style import Style
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, caption=f"{plural(len(counts), 'source')}, newest first", caption_justify="left")
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Document", ratio=3, min_width=24)
-    table.add_column("Publisher", ratio=1, min_width=12)
-    table.add_column("Facts", justify="right", no_wrap=True)
-    table.add_column("ID", style=_ID_STYLE, overflow="fold", min_width=12)
-    for count in counts:
+    shown = visible(url)
+    if console.is_terminal and shown == url:  # never a link to a URL with hidden characters
+        return Text(shown, style=Style.parse(style) + Style(link=url))
+    return Text(shown, style=style)
+
+
+def _whole(console: Console, text: Text, indent: int = 0) -> None:
+    """Print *text* on its own line, never broken: wider than the terminal, the terminal wraps it.
+
+    For ids and URLs, which must stay whole to be copied, searched and clicked.
+    """
+    from rich.text import Text
+
+    line = Text(" " * indent) + text
+    console.print(line, soft_wrap=line.cell_len > console.width)
+
+
+def _wrapped(console: Console, text: Text, indent: int = 0) -> None:
+    from rich.padding import Padding
+
+    console.print(Padding(text, (0, 0, 0, indent)))
+
+
+def draw_sources(console: Console, counts: list[SourceCount]) -> None:
+    """One block per document: date, id, kind and count; title; publisher; URL and copy whole; how dated."""
+    from rich.text import Text
+
+    for position, count in enumerate(counts):
         source = count.source
-        document = Text(visible(source.title))
-        document.append("\n" + visible(source.url), style="blue")
+        if position:
+            console.print()
+        head = Text(date_text(source.date) or "undated", style="bold")
+        head.append("  ")
+        head.append(visible(source.id), style=_ID_STYLE)
+        rest = Text(f"  {kind_label(source)} · {plural(count.facts, 'fact')}", style=_DIM)
+        if head.cell_len + rest.cell_len <= console.width:
+            _whole(console, head + rest)
+        else:
+            _whole(console, head)
+            _wrapped(console, Text(rest.plain.strip(), style=_DIM), 2)
+        _wrapped(console, Text(visible(source.title)), 2)
+        _wrapped(console, Text(visible(source.publisher), style=_DIM), 2)
+        _whole(console, _link(source.url, console), 2)
+        if source.copy_url:
+            _whole(console, Text("copy: ", style=_DIM) + _link(source.copy_url, console), 2)
         if source.date_note:
-            document.append("\nDated: " + visible(source.date_note), style=_DIM)
-        table.add_row(
-            _text(date_text(source.date) or "undated"),
-            document,
-            _two_lines(source.publisher, kind_label(source), ""),
-            _text(count.facts),
-            _text(source.id, _ID_STYLE),
-        )
-    console.print(table)
+            _wrapped(console, Text("Dated: " + visible(source.date_note), style=_DIM), 2)
+    console.print()
+    console.print(Text(f"{plural(len(counts), 'source')}, newest first", style=_DIM))
 
 
-def draw_simple(console: Console, header: Sequence[str], records: Sequence[Sequence[Any]], caption: str) -> None:
+def draw_simple(
+    console: Console, header: Sequence[str], records: Sequence[Sequence[Any]], caption: str, *, no_wrap: bool = False
+) -> None:
     from rich import box
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
     for name in header:
         numeric = name in ("Facts", "Periods")
-        table.add_column(name, justify="right" if numeric else "left", no_wrap=numeric or name == "Measure")
+        whole = no_wrap or numeric or name in ("Measure", "Tag", "Topic")
+        table.add_column(name, justify="right" if numeric else "left", no_wrap=whole, overflow="fold")
     for record in records:
         table.add_row(*(_text(value) for value in record))
     console.print(table)
 
 
 def draw_measures(console: Console, summaries: list[MeasureSummary]) -> None:
+    """A table when every cell fits on one line; else two lines a measure: the id and its
+    period kind, counts and span, then the label and unit, wrapped under it."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    header = ("Measure", "Label", "Unit", "Period", "Periods", "Facts", "First", "Last")
     rows = [
         (s.measure.id, s.measure.label, s.measure.unit, s.measure.period.value.replace("_", " "), s.periods, s.facts,
          period(s.first, s.measure), period(s.last, s.measure))
         for s in summaries
     ]  # fmt: skip
-    header = ("Measure", "Label", "Unit", "Period", "Periods", "Facts", "First", "Last")
-    draw_simple(console, header, rows, f"{plural(len(rows), 'measure')} · usco chart MEASURE draws one")
+    caption = f"{plural(len(rows), 'measure')} · usco chart MEASURE draws one"
+    widths = [max(cell_len(visible(cell(value))) for value in column) for column in zip(header, *rows, strict=True)]
+    if sum(widths) + 2 * len(widths) + 2 <= console.width:
+        draw_simple(console, header, rows, caption, no_wrap=True)
+        return
+    for index, summary in enumerate(summaries):
+        if index:
+            console.print()
+        measure = summary.measure
+        head = Text(visible(measure.id), style=_ID_STYLE)
+        span = f"first {period(summary.first, measure)} · last {when(summary.last, measure)}"
+        counts = f"{plural(summary.periods, 'period')}, {plural(summary.facts, 'fact')}"
+        rest = Text(f"  {measure.period.value.replace('_', ' ')} · {counts} · {span}")
+        if head.cell_len + rest.cell_len <= console.width:
+            _whole(console, head + rest)
+        else:
+            _whole(console, head)
+            _wrapped(console, Text(rest.plain.strip()), 2)
+        label = Text(visible(measure.label))
+        label.append(f" · unit: {visible(measure.unit)}", style=_DIM)
+        _wrapped(console, label, 2)
+    console.print()
+    console.print(Text(caption, style=_DIM))
 
 
 def series_cell(row: Row) -> str:
@@ -247,33 +319,130 @@ def series_cell(row: Row) -> str:
     fact = row.fact
     shown = figure(fact)
     if fact.status.value == "partial" and fact.end is not None:
-        return f"{shown} (partial to {fact.end})"
-    mark = status_mark(fact)
-    shown = f"{shown} ({mark})" if mark else shown
+        shown = f"{shown} (partial to {fact.end})"
+    else:
+        mark = status_mark(fact)
+        shown = f"{shown} ({mark})" if mark else shown
     return f"{shown} [superseded]" if row.superseded_by else shown
 
 
+def short_names(measures: Sequence[Any]) -> list[str]:
+    """Column headings: the measure ids without the prefix they share ("obligations", "exports")."""
+    ids = [measure.id for measure in measures]
+    if len(ids) < 2:
+        return ids
+    prefix = ids[0]
+    for other in ids[1:]:
+        while not other.startswith(prefix):
+            prefix = prefix[: prefix.rstrip("-").rfind("-") + 1] if "-" in prefix.rstrip("-") else ""
+    names = [key[len(prefix) :] or key for key in ids]
+    return names if len(set(names)) == len(names) else ids
+
+
+def _cell_style(row: Row | None) -> str:
+    if row is None:
+        return ""
+    if row.superseded_by:
+        return _DIM
+    return "" if row.fact.final else _MARK
+
+
 def draw_series(console: Console, series: SeriesTable) -> None:
+    """Periods down, measures across, when the figures fit whole; else one block per period.
+
+    Headings are the measures' labels when they fit on one line, else short names, explained
+    under the table with the labels. The caption names the releases.
+    """
     if not series.lines:
         return
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     names = "; ".join(visible(source_label(source)) for source in series.sources)
-    table = Table(box=box.SIMPLE_HEAD, caption=f"Releases: {names}", caption_justify="left")
-    table.add_column("Period", no_wrap=True)
-    for measure in series.measures:
-        table.add_column(Text(visible(measure.label)), justify="right", overflow="fold")
-    for line in series.lines:
-        cells = []
-        for row in line.cells:
-            style = _DIM if row is not None and row.superseded_by else ""
-            if row is not None and not row.fact.final:
-                style = style or _MARK
-            cells.append(_text(series_cell(row) if row else "", style))
-        table.add_row(_text(line.label), *cells)
-    console.print(table)
+    labels = [visible(measure.label) for measure in series.measures]
+    shorts = [visible(name) for name in short_names(series.measures)]
+
+    def fits(headings: Sequence[str], cells: Sequence[Sequence[str]], periods: Sequence[str]) -> bool:
+        period_width = max(cell_len(visible(label)) for label in (*periods, "Period"))
+        widths = [
+            max(max(cell_len(visible(row[index])) for row in cells), *(cell_len(part) for part in heading.split("\n")))
+            for index, heading in enumerate(headings)
+        ]
+        columns = len(widths) + 1  # padding 1 each side, a rule between columns, an edge each side
+        return period_width + sum(widths) + 3 * columns + 1 <= console.width
+
+    headings: Sequence[str] | None = None
+    abbreviated = False
+    for abbreviated in (False, True):
+        periods, cells = zip(*(_series_line(line, abbreviated) for line in series.lines), strict=True)
+        widths = [max(cell_len(visible(row[index])) for row in cells) for index in range(len(shorts))]
+        broken = [_broken(short, width) for short, width in zip(shorts, widths, strict=True)]
+        headings = next((choice for choice in (labels, shorts, broken) if fits(choice, cells, periods)), None)
+        if headings is not None:
+            break
+    if headings is None:
+        periods, cells = zip(*(_series_line(line, False) for line in series.lines), strict=True)
+    key = [] if headings is labels else [f"{short}: {label}" for short, label in zip(shorts, labels, strict=True)]
+    if headings is not None and abbreviated:
+        key.append("prov.: provisional, the publisher was still collecting reports")
+    if headings is not None:
+        table = Table(box=box.SIMPLE_HEAD, caption=f"Releases: {names}", caption_justify="left")
+        table.add_column("Period", no_wrap=True)
+        for heading in headings:
+            table.add_column(Text(heading), justify="right", no_wrap=True)
+        for line, label, shown in zip(series.lines, periods, cells, strict=True):
+            styled = [_text(value, _cell_style(row)) for value, row in zip(shown, line.cells, strict=True)]
+            table.add_row(_text(label), *styled)
+        console.print(table)
+    else:
+        name_width = max(cell_len(short) for short in shorts)
+        for line, label, shown in zip(series.lines, periods, cells, strict=True):
+            console.print(Text(visible(label), style="bold"))
+            for short, value, row in zip(shorts, shown, line.cells, strict=True):
+                if row is None:
+                    continue
+                entry = Text("  " + short.ljust(name_width) + "  ", style=_DIM)
+                entry.append(visible(value), style=_cell_style(row) or _FIGURE_STYLE)
+                if entry.cell_len > console.width:  # the figure under its name rather than broken
+                    console.print(Text("  " + short, style=_DIM))
+                    entry = Text("    " + visible(value), style=_cell_style(row) or _FIGURE_STYLE)
+                console.print(entry)
+        console.print()
+        console.print(Text(f"Releases: {names}", style=_DIM))
+    for line in key:
+        console.print(Text(line, style=_DIM))
+    console.print()
+
+
+def _broken(heading: str, width: int) -> str:
+    """A heading wider than its figures broken after hyphens: "appropriated-\nplanned"."""
+    parts = heading.split("-")
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + 1 + len(part) <= width:
+            lines[-1] += "-" + part
+        else:
+            lines[-1] += "-"
+            lines.append(part)
+    return "\n".join(lines)
+
+
+def _series_line(line: Any, abbreviated: bool = False) -> tuple[str, list[str]]:
+    """A line's period label and cells; when every figure of the line is partial to one end,
+    the end goes with the period ("FY2025 to 2025-04-02") and the cells just say "(partial)".
+    *abbreviated*: "(prov.)" for "(provisional)"."""
+    if abbreviated:
+        label, cells = _series_line(line)
+        return label, [cell.replace("(provisional)", "(prov.)") for cell in cells]
+    rows = [row for row in line.cells if row is not None]
+    ends = {row.fact.end for row in rows if row.fact.status.value == "partial"}
+    if rows and len(ends) == 1 and None not in ends and all(row.fact.status.value == "partial" for row in rows):
+        shown = [f"{figure(row.fact)} (partial)" + (" [superseded]" if row.superseded_by else "") if row else ""
+                 for row in line.cells]  # fmt: skip
+        return f"{line.label} to {ends.pop()}", shown
+    return line.label, [series_cell(row) if row else "" for row in line.cells]
 
 
 def draw_detail(console: Console, detail: Detail, pairs: list[tuple[str, str]]) -> None:
