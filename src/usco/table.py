@@ -411,8 +411,8 @@ def draw_series(console: Console, series: SeriesTable) -> None:
                 console.print(entry)
         console.print()
         console.print(Text(f"Releases: {names}", style=_DIM))
-    for line in key:
-        console.print(Text(line, style=_DIM))
+    for note in key:
+        console.print(Text(note, style=_DIM))
     console.print()
 
 
