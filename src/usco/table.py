@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from usco.fields import cell
 from usco.query import Detail, MeasureSummary, Row, SeriesTable, SourceCount, depths
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _ID_STYLE, _FIGURE_STYLE, _DIM, _MARK = "cyan", "bold green", "dim", "yellow"
 _TEXT_MIN = 20
 _SOURCE_MIN = 12
-_PERIOD_MIN = 10  # "2016 – 2020-09-18" may wrap at the dash; one date may not
+_PERIOD_MIN = 12  # "2016 – 2020-09-18" may wrap after the dash; "2020-09-19," may not break
 
 
 def make_console(*, stderr: bool = False) -> Console:
@@ -70,12 +70,6 @@ def _two_lines(first: str, second: str, style: str) -> Text:
     return text
 
 
-def _figure_with_mark(row: Row) -> str:
-    mark = status_mark(row.fact)
-    shown = figure(row.fact)
-    return f"{shown} ({mark})" if mark and shown else shown
-
-
 def _notes(row: Row, shown: set[str]) -> str:
     """What a fact's row must say besides its text: superseded, regional, the whole it belongs to."""
     notes = []
@@ -88,63 +82,104 @@ def _notes(row: Row, shown: set[str]) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def _fact_widths(console: Console, rows: Sequence[Row], levels: dict[str, int]) -> tuple[int, ...] | None:
-    """Widths of When, Figure, Fact, Source, ID that fit the terminal, or None if no table fits.
+class _FactLayout(NamedTuple):
+    span: int
+    figures: int
+    text: int
+    source: int
+    ids: int | None  # None: each id goes on its own line under the text, in the Fact column
 
-    Ids and figures get their full width; the period, the source and the text wrap.
+
+def _fact_widths(console: Console, rows: Sequence[Row], levels: dict[str, int]) -> _FactLayout | None:
+    """Widths of When, Figure, Fact, Source (and ID) that fit the terminal, or None if no table fits.
+
+    Ids and figures get their full width; the period, the source and the text wrap. Where an
+    ID column leaves the text too little room, each id goes under its text instead, still whole.
     Widths are set here rather than left to Rich, which shrinks every column when short of room.
     """
     from rich.cells import cell_len  # terminal columns: a CJK character or an emoji takes two
 
     ids = max(len("ID"), *(cell_len(visible(row.fact.id)) for row in rows))
-    figures = max(len("Figure"), *(cell_len(visible(_figure_with_mark(row))) + 2 * levels[row.fact.id] for row in rows))
-    periods = max(len(period(row.fact, row.measure)) for row in rows)
+    nested_ids = max(cell_len(visible(row.fact.id)) + 2 * levels[row.fact.id] + 2 for row in rows)
+    figures = max(len("Figure"), *(cell_len(visible(figure(row.fact))) + 2 * levels[row.fact.id] for row in rows))
+    periods = max(cell_len(visible(when(row.fact, row.measure))) for row in rows)
     labels = max(cell_len(visible(row.source.name)) for row in rows)
-    room = console.width - 17 - ids - figures  # padding 2 a column, 6 rules and edges, 1 spare
+    # padding 2 a column, rules and edges, 1 spare
+    room = console.width - 17 - ids - figures
     span = periods if room - periods >= _TEXT_MIN + _SOURCE_MIN else min(periods, _PERIOD_MIN)
     room -= span
     source = min(max(labels, 10), max(_SOURCE_MIN, room - 30))  # the text keeps 30 columns if it can
-    text = room - source
-    return None if text < _TEXT_MIN else (span, figures, text, source, ids)
+    if room - source >= _TEXT_MIN:
+        return _FactLayout(span, figures, room - source, source, ids)
+    # no ID or Source column: the id and the source go on lines of their own under the text
+    room = console.width - 11 - figures
+    least = max(_TEXT_MIN, nested_ids)
+    span = periods if room - periods >= least else min(periods, _PERIOD_MIN)
+    room -= span
+    return _FactLayout(span, figures, room, 0, None) if room >= least else None
 
 
 def draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None:
     if not rows:
         return
     levels = depths(rows)
-    widths = _fact_widths(console, rows, levels)
-    if widths is None:
-        _draw_fact_cards(console, rows, levels)
+    layout = _fact_widths(console, rows, levels)
+    if layout is None:
+        _draw_fact_cards(console, rows, levels, history=history)
         return
     from rich import box
     from rich.table import Table
 
     shown = {row.fact.id for row in rows}
-    superseded = sum(1 for row in rows if row.superseded_by)
-    caption = plural(len(rows), "fact") + (f", {superseded} superseded" if history else "")
-    table = Table(box=box.SIMPLE_HEAD, caption=caption + " · usco show ID for sources", caption_justify="left")
-    span, figures, text_width, source_width, ids = widths
+    table = Table(box=box.SIMPLE_HEAD, caption=_facts_caption(rows, history), caption_justify="left")
     # "fold": a word longer than its column breaks across lines instead of being cut with "…"
-    table.add_column("When", width=span, overflow="fold")
-    table.add_column("Figure", no_wrap=True, justify="right", width=figures)
-    table.add_column("Fact", width=text_width, overflow="fold")
-    table.add_column("Source", width=source_width, overflow="fold")
-    table.add_column("ID", no_wrap=True, width=ids, style=_ID_STYLE)
+    table.add_column("When", width=layout.span, overflow="fold")
+    table.add_column("Figure", no_wrap=True, justify="right", width=layout.figures)
+    table.add_column("Fact" if layout.ids else "Fact, ID, source", width=layout.text, overflow="fold")
+    if layout.ids:
+        table.add_column("Source", width=layout.source, overflow="fold")
+        table.add_column("ID", no_wrap=True, width=layout.ids, style=_ID_STYLE)
     for row in rows:
         indent = "  " * levels[row.fact.id]
-        text = (row.fact.text if not indent else f"└ {row.fact.text}") + _notes(row, shown)
         style = _DIM if row.superseded_by else ""
-        table.add_row(
-            _text(when(row.fact, row.measure), style),
-            _text(indent + _figure_with_mark(row), style or _FIGURE_STYLE),
-            _text(indent + text, style),
-            _two_lines(row.source.name, f"{date_text(row.source.date) or 'undated'}, {kind_label(row.source)}", _DIM),
-            _text(row.fact.id, style or _ID_STYLE),
-        )
+        text = row.fact.text + _notes(row, shown)
+        fact = _text(text, style)
+        said = f"{date_text(row.source.date) or 'undated'}, {kind_label(row.source)}"
+        if not layout.ids:
+            fact.append("\n" + visible(row.fact.id), style=_ID_STYLE if not style else _DIM)
+            fact.append("\n" + visible(f"{row.source.name} ({said})"), style=_DIM)
+        cells = [
+            _text(when(row.fact, row.measure), style or (_MARK if status_mark(row.fact) else "")),
+            _text(indent + figure(row.fact), style or _FIGURE_STYLE),
+            _under_whole(fact, levels[row.fact.id]),
+        ]
+        if layout.ids:
+            cells.append(_two_lines(row.source.name, said, _DIM))
+            cells.append(_text(row.fact.id, style or _ID_STYLE))
+        table.add_row(*cells)
     console.print(table)
 
 
-def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, int]) -> None:
+def _under_whole(text: Text, level: int) -> Any:
+    """A component's cell: "└ " and its lines indented under its whole's, wrapped lines too."""
+    if not level:
+        return text
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row("  " * (level - 1) + "└", text)
+    return grid
+
+
+def _facts_caption(rows: Sequence[Row], history: bool) -> str:
+    superseded = sum(1 for row in rows if row.superseded_by)
+    caption = plural(len(rows), "fact") + (f", {superseded} superseded" if history else "")
+    return caption + " · usco show ID for sources"
+
+
+def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, int], *, history: bool = False) -> None:
     """One card per fact, for terminals too narrow for a table that keeps ids and figures whole.
 
     A component's card sits under its whole's, indented, with its └.
@@ -167,7 +202,7 @@ def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, in
         body.append("\n" + visible(f"{source_label(row.source)}, {kind_label(row.source)}"), style=_DIM)
         console.print(Padding(head, (0, 0, 0, indent)))
         console.print(Padding(body, (0, 0, 1, indent + 2)))
-    console.print(Text(plural(len(rows), "fact"), style=_DIM))
+    console.print(Text(_facts_caption(rows, history), style=_DIM))
 
 
 def draw_timeline(console: Console, rows: Sequence[Row]) -> None:
