@@ -205,38 +205,76 @@ def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, in
     console.print(Text(_facts_caption(rows, history), style=_DIM))
 
 
+def timeline_date(row: Row, year: str) -> str:
+    """When an event happened, under the heading *year*: "02-22 – 02-23", "to 09-18", "" for the year itself.
+
+    Fiscal years keep their label ("FY2019"); an end in another year keeps its year.
+    """
+    fact = row.fact
+    measure = row.measure
+    if measure is not None and measure.period.value == "fiscal_year" and fact.date.precision == 1:
+        return period(fact, measure)
+    start = str(fact.date)[5:]
+    if fact.end is None:
+        return start
+    end = str(fact.end)
+    end = end[5:] if end[:4] == year and len(end) > 4 else end
+    if fact.end == fact.date:
+        return f"to {end} (start not given)"
+    return f"{start} – {end}" if start else f"to {end}"
+
+
 def draw_timeline(console: Console, rows: Sequence[Row]) -> None:
-    """Years as a spine, events beside them: each year printed once, where it begins."""
+    """Years as headings, events under them: the date within the year, the text, the id.
+
+    The text gets the width that is left; on a narrow terminal it goes under its date.
+    """
     if not rows:
         return
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", no_wrap=True, style="bold")  # year
-    grid.add_column(no_wrap=True, style=_DIM)  # spine
-    grid.add_column(no_wrap=True, style=_DIM)  # rest of the date
-    grid.add_column(ratio=1)  # event
-    grid.add_column(no_wrap=True, style=_ID_STYLE)  # id
+    years = [str(row.fact.date)[:4] for row in rows]
+    dates = [visible(timeline_date(row, year)) for row, year in zip(rows, years, strict=True)]
+    date_width = max(cell_len(date) for date in dates)
+    beside = console.width - 2 - date_width - 4 >= max(_TEXT_MIN, 30)
     previous = None
-    for row in rows:
+    for row, year, date in zip(rows, years, dates, strict=True):
         fact = row.fact
-        year = str(fact.date)[:4]
+        if year != previous:
+            if previous is not None:
+                console.print()
+            console.print(Text(year, style="bold"))
+            previous = year
         event = Text(visible(fact.text))
-        if fact.value is not None:
-            event.append("  " + visible(figure(fact)), style=_FIGURE_STYLE)
+        if fact.value is not None:  # on a line of its own, so that it is not broken
+            event.append("\n" + visible(figure(fact)), style=_FIGURE_STYLE)
         if status_mark(fact):
             event.append(f" ({status_mark(fact)})", style=_MARK)
-        new_year = year != previous
-        grid.add_row(
-            year if new_year else "",
-            "●" if new_year else "│",
-            period(fact, row.measure)[4:].lstrip("-").strip(),
-            event,
-            visible(fact.id),
-        )
-        previous = year
-    console.print(grid)
+        ident = Text(visible(fact.id), style=_ID_STYLE)
+        if beside:
+            grid = Table.grid(padding=(0, 1, 0, 0), pad_edge=False)
+            grid.add_column(no_wrap=True, width=date_width + 3, style=_DIM)
+            grid.add_column(no_wrap=True, width=1, style=_DIM)
+            grid.add_column()
+            if ident.cell_len <= console.width - 2 - date_width - 4:
+                event.append("\n")
+                event.append_text(ident)
+                ident = Text()
+            grid.add_row("  " + date, "•", event)
+            console.print(grid)
+        elif date:
+            console.print(Text("• " + date, style=_DIM))
+            _wrapped(console, event, 2)
+        else:
+            grid = Table.grid(padding=(0, 1, 0, 0), pad_edge=False)
+            grid.add_column(no_wrap=True, width=1, style=_DIM)
+            grid.add_column()
+            grid.add_row("•", event)
+            console.print(grid)
+        if ident.plain:
+            _whole(console, ident, 2 + (date_width + 4 if beside else 0))
     console.print(Text(plural(len(rows), "event") + " · usco show ID for sources", style=_DIM))
 
 
