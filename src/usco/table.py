@@ -182,26 +182,33 @@ def _facts_caption(rows: Sequence[Row], history: bool) -> str:
 def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, int], *, history: bool = False) -> None:
     """One card per fact, for terminals too narrow for a table that keeps ids and figures whole.
 
-    A component's card sits under its whole's, indented, with its └.
+    A component's card sits under its whole's, indented, with its └. The id and the figure
+    are never broken: an id wider than the terminal is left for the terminal to wrap.
     """
-    from rich.padding import Padding
     from rich.text import Text
 
     shown = {row.fact.id for row in rows}
     for row in rows:
         indent = 2 * levels[row.fact.id]
-        head = Text(("└ " if indent else "") + visible(row.fact.id), style=_ID_STYLE)
-        notes = _notes(row, shown)
+        dim = bool(row.superseded_by)
+        _whole(console, Text(("└ " if indent else "") + visible(row.fact.id), style=_DIM if dim else _ID_STYLE), indent)
+        notes = _notes(row, shown).strip()
         if notes:
-            head.append(visible(notes), style=_DIM)
-        body = Text(visible(when(row.fact, row.measure)))
+            _wrapped(console, Text(visible(notes), style=_DIM), indent + 2)
+        period = Text(visible(when(row.fact, row.measure)), style=_DIM if dim else "")
         if row.fact.value is not None:
-            body.append("  ")
-            body.append(visible(figure(row.fact)), style=_FIGURE_STYLE)
-        body.append("\n" + visible(row.fact.text))
-        body.append("\n" + visible(f"{source_label(row.source)}, {kind_label(row.source)}"), style=_DIM)
-        console.print(Padding(head, (0, 0, 0, indent)))
-        console.print(Padding(body, (0, 0, 1, indent + 2)))
+            shown_figure = Text(visible(figure(row.fact)), style=_DIM if dim else _FIGURE_STYLE)
+            if indent + 2 + period.cell_len + 2 + shown_figure.cell_len <= console.width:
+                period.append("  ")
+                period.append_text(shown_figure)
+            else:
+                _wrapped(console, period, indent + 2)
+                period = shown_figure
+        _wrapped(console, period, indent + 2)
+        _wrapped(console, Text(visible(row.fact.text), style=_DIM if dim else ""), indent + 2)
+        source = f"{source_label(row.source)}, {kind_label(row.source)}"
+        _wrapped(console, Text(visible(source), style=_DIM), indent + 2)
+        console.print()
     console.print(Text(_facts_caption(rows, history), style=_DIM))
 
 
