@@ -31,12 +31,13 @@ def make_console(*, stderr: bool = False) -> Console:
 
     from rich.console import Console
 
-    width = None
+    width = height = None
     if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
         import shutil
 
-        width = shutil.get_terminal_size().columns  # COLUMNS first, then the terminal itself
-    return Console(stderr=stderr, highlight=False, emoji=False, markup=False, width=width)
+        # COLUMNS first, then the terminal itself; Rich needs both sizes or it answers 80 by 25
+        width, height = shutil.get_terminal_size()
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False, width=width, height=height)
 
 
 def draw(paint: Callable[[Console], None], console: Console | None = None) -> str:
@@ -322,14 +323,16 @@ def draw_sources(console: Console, counts: list[SourceCount]) -> None:
         if position:
             console.print()
         head = Text(date_text(source.date) or "undated", style="bold")
-        head.append("  ")
-        head.append(visible(source.id), style=_ID_STYLE)
+        ident = Text(visible(source.id), style=_ID_STYLE)
         rest = Text(f"  {kind_label(source)} · {plural(count.facts, 'fact')}", style=_DIM)
-        if head.cell_len + rest.cell_len <= console.width:
-            _whole(console, head + rest)
-        else:
-            _whole(console, head)
+        if head.cell_len + 2 + ident.cell_len + rest.cell_len <= console.width:
+            _whole(console, head + Text("  ") + ident + rest)
+        elif head.cell_len + 2 + ident.cell_len <= console.width:
+            _whole(console, head + Text("  ") + ident)
             _wrapped(console, Text(rest.plain.strip(), style=_DIM), 2)
+        else:  # the id on a line of its own, whole
+            _whole(console, head + rest)
+            _whole(console, ident, 2)
         _wrapped(console, Text(visible(source.title)), 2)
         _wrapped(console, Text(visible(source.publisher), style=_DIM), 2)
         _whole(console, _link(source.url, console), 2)
@@ -464,7 +467,12 @@ def draw_series(console: Console, series: SeriesTable) -> None:
             break
     if headings is None:
         periods, cells = zip(*(_series_line(line, False) for line in series.lines), strict=True)
-    key = [] if headings is labels else [f"{short}: {label}" for short, label in zip(shorts, labels, strict=True)]
+    ids = [visible(measure.id) for measure in series.measures]
+    key = [
+        f"{short}: {label}" if short == key else f"{short} ({key}): {label}"
+        for short, key, label in zip(shorts, ids, labels, strict=True)
+    ]
+    key = [] if headings is labels else key
     if headings is not None and abbreviated:
         key.append("prov.: provisional, the publisher was still collecting reports")
     if headings is not None:
