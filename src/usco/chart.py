@@ -47,14 +47,14 @@ class Bar:
 
     @property
     def mark(self) -> str:
-        """What a reader must know besides the figure: "(partial to 2025-04-02)", "(superseded by x)"."""
+        """What a reader must know besides the figure: "(partial to 2025-04-02)", "(provisional; superseded)"."""
         notes = []
         if self.status is Status.PARTIAL:
             notes.append(f"partial to {self.end}" if self.end else "partial")
         elif not self.final:
             notes.append(self.status.value)
-        if self.superseded_by:
-            notes.append(f"superseded by {self.superseded_by}")
+        if self.superseded_by:  # by the next version of the period, drawn under it (-f json names it)
+            notes.append("superseded")
         return f"({'; '.join(notes)})" if notes else ""
 
 

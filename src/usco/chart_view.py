@@ -75,13 +75,14 @@ def legend(series: Series) -> str:
     if any(not bar.final and not bar.superseded for bar in series.bars):
         parts.append(f"{NOT_FINAL_BLOCK} not final (partial, provisional or planned)")
     if any(bar.superseded for bar in series.bars):
-        parts.append(f"{SUPERSEDED_BLOCK} superseded by a later release")
+        parts.append(f"{SUPERSEDED_BLOCK} superseded by a later source (the next bar)")
     needed = any(not bar.final or bar.superseded for bar in series.bars)
     return "; ".join(parts) if needed else ""
 
 
 def draw_chart(console: Console, series: Series, label: str) -> None:
     """Title and scale, one row per period or gap, then the legend and sources."""
+    from rich.padding import Padding
     from rich.text import Text
 
     width = console.width
@@ -107,7 +108,8 @@ def draw_chart(console: Console, series: Series, label: str) -> None:
         elif room >= _BAR_MIN:
             console.print(_row(entry, largest, label_width, room, marks_apart=marks_apart))
             if marks_apart and entry.mark:
-                console.print(Text(" " * (label_width + _GAP) + text.visible(entry.mark), style=_style(entry)[1]))
+                mark = Text(text.visible(entry.mark), style=_style(entry)[1])
+                console.print(Padding(mark, (0, 0, 0, label_width + _GAP)))
         else:
             for line in _stacked(entry, largest, width):
                 console.print(line)
