@@ -4,21 +4,21 @@ A measure has one period kind (design §1), so its bars share one scale: every b
 drawn against the largest magnitude. Bars are in time order (a running total by the
 day it runs to); in a regular series (years, fiscal years, months) every missing
 period between the first and the last is a gap, runs of missing periods collapsed into
-one. Nothing here draws; chart_view.py (terminal) and svg.py (a file) do.
+one. Nothing here draws; chart_view.py (terminal) and svg.py (a file) do. The types are
+NamedTuples, as in usco.model: importing dataclasses would cost more than this module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from usco import text
 from usco.model import Fact, Measure, PeriodKind, Qualifier, Source, Status
 from usco.query import Row, Selection, source_recency
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     """One figure of the series: its period, value, status and where it was said."""
 
     fact_id: str
@@ -58,8 +58,7 @@ class Bar:
         return f"({'; '.join(notes)})" if notes else ""
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     """Periods with no figure between two that have one: "2014–2018", "FY2003", "2024-03 – 2024-04"."""
 
     label: str
@@ -68,8 +67,7 @@ class Gap:
 Entry = Bar | Gap
 
 
-@dataclass(frozen=True)
-class Series:
+class Series(NamedTuple):
     measure: Measure
     entries: tuple[Entry, ...]  # bars and gaps, in time order
     sources: tuple[Source, ...]  # every source drawn, oldest first
