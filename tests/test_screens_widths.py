@@ -581,3 +581,15 @@ def test_fiscal_chart_labels_and_marks(screens_data: Path) -> None:
     history = screen(CHARTS["history"], screens_data, 120)
     old = [line for line in history if "superseded by" in line]
     assert old and all("░" in line for line in old)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_show_keeps_the_url_whole(screens_data: Path, columns: int) -> None:
+    detail = machine(["show", "covid-assistance-2020"], screens_data)
+    lines = screen(["show", "covid-assistance-2020"], screens_data, columns)
+    wholes = [detail["id"], detail["source"]["url"]]
+    for line in lines:  # "source url   https://…" is one line, for the terminal to wrap
+        if detail["source"]["url"] in line:
+            wholes.append(line.strip())
+    check_screen(lines, columns, wholes, [detail["figure"]])

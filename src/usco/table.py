@@ -49,8 +49,9 @@ def draw(paint: Callable[[Console], None], console: Console | None = None) -> st
 
 
 # Spaces at the end of a line, among any colour codes: Rich pads cells and wrapped lines.
-_TRAILING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$", re.MULTILINE)
-_CODE = re.compile(r"\x1b\[[0-9;]*m")
+_CODES = r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b\x07]*(?:\x1b\\|\x07)"  # colours and hyperlinks (OSC 8)
+_TRAILING = re.compile(rf"(?:[ \t]|{_CODES})+$", re.MULTILINE)
+_CODE = re.compile(_CODES)
 
 
 def _codes_only(match: re.Match[str]) -> str:
@@ -534,15 +535,47 @@ def _series_line(line: Any, abbreviated: bool = False) -> tuple[str, list[str]]:
 
 
 def draw_detail(console: Console, detail: Detail, pairs: list[tuple[str, str]]) -> None:
+    """Field and value lines; a URL is never broken: one too long for the value column goes
+    on a line of its own, for the terminal to wrap, and is a link on a terminal."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(box=box.SIMPLE, show_header=False)
-    table.add_column("field", style="bold", no_wrap=True)
-    table.add_column("value", overflow="fold")
-    styles = {"figure": _FIGURE_STYLE, "status": _MARK, "superseded_by": _DIM}  # by what a field means
-    for key, value in pairs:
-        if value:
-            style = styles.get(key, "")
-            table.add_row(_text(key.replace("_", " ")), _text(value, style))
-    console.print(table)
+    shown = [(key.replace("_", " "), value) for key, value in pairs if value]
+    key_width = max(cell_len(visible(key)) for key, _ in shown)
+    room = console.width - key_width - 7  # edges and padding of box.SIMPLE
+    styles = {"figure": _FIGURE_STYLE, "status": _MARK, "superseded by": _DIM}  # by what a field means
+
+    def new_table() -> Table:
+        table = Table(box=box.SIMPLE, show_header=False, show_edge=False, pad_edge=False)
+        table.add_column("field", style="bold", no_wrap=True, width=key_width)
+        table.add_column("value", overflow="fold")
+        return table
+
+    console.print()
+    if room < 30:  # narrow: each field over its value
+        for key, value in shown:
+            console.print(Text(visible(key), style="bold"))
+            if key.endswith("url"):
+                _whole(console, _link(value, console), 2)
+            else:
+                _wrapped(console, _text(value, styles.get(key, "")), 2)
+        console.print()
+        return
+    table = new_table()
+    for key, value in shown:
+        if key.endswith("url"):
+            link = _link(value, console)
+            if link.cell_len > room:
+                if table.row_count:
+                    console.print(table)
+                    table = new_table()
+                _whole(console, Text(visible(key).ljust(key_width), style="bold") + Text("   ") + link)
+                continue
+            table.add_row(_text(key), link)
+        else:
+            table.add_row(_text(key), _text(value, styles.get(key, "")))
+    if table.row_count:
+        console.print(table)
+    console.print()
