@@ -434,8 +434,9 @@ def test_series_table_keeps_figures_whole_and_marked(screens_data: Path, columns
     lines = screen(args, screens_data, columns)
     check_screen(lines, columns, list(AID_SERIES[:1]), figures)
     text = "\n".join(lines)
-    assert "(provisional)" in text or "(prov.)" in text
-    assert "(partial" in text and "2025-04-02" in text
+    assert "(provisional)" in text or "(prov.)" in text or "* provisional:" in text
+    assert "(partial" in text or "† partial: FY2025 to 2025-04-02" in text
+    assert "2025-04-02" in text
     assert "Releases: ForeignAssistance.gov 2025-04-02" in " ".join(text.split())
 
 
@@ -593,3 +594,14 @@ def test_show_keeps_the_url_whole(screens_data: Path, columns: int) -> None:
         if detail["source"]["url"] in line:
             wholes.append(line.strip())
     check_screen(lines, columns, wholes, [detail["figure"]])
+
+
+@pytest.mark.slow
+def test_full_aid_series_is_a_table_at_80(screens_data: Path) -> None:
+    lines = screen(["series", *AID_SERIES], screens_data, 80)
+    check_screen(lines, 80, [], [row["figure"] for row in machine(["series", *AID_SERIES], screens_data)])
+    assert any(line.split()[:2] == ["Period", "obligations"] for line in lines)
+    assert any(line.split()[:2] == ["TQ", "1976"] for line in lines)
+    assert any(line.split()[:2] == ["FY2024", "$447,245,358*"] for line in lines)
+    assert "* provisional: the publisher was still collecting reports" in lines
+    assert "† partial: FY2025 to 2025-04-02" in lines

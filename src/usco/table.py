@@ -454,12 +454,12 @@ def draw_series(console: Console, series: SeriesTable) -> None:
             max(max(cell_len(visible(row[index])) for row in cells), *(cell_len(part) for part in heading.split("\n")))
             for index, heading in enumerate(headings)
         ]
-        columns = len(widths) + 1  # padding 1 each side, a rule between columns, an edge each side
-        return period_width + sum(widths) + 3 * columns + 1 <= console.width
+        columns = len(widths) + 1  # padding 1 each side and a rule between columns; no edges
+        return period_width + sum(widths) + 3 * columns - 1 <= console.width
 
     headings: Sequence[str] | None = None
-    abbreviated = False
-    for abbreviated in (False, True):
+    abbreviated = 0
+    for abbreviated in (0, 1, 2):
         periods, cells = zip(*(_series_line(line, abbreviated) for line in series.lines), strict=True)
         widths = [max(cell_len(visible(row[index])) for row in cells) for index in range(len(shorts))]
         broken = [_broken(short, width) for short, width in zip(shorts, widths, strict=True)]
@@ -467,17 +467,21 @@ def draw_series(console: Console, series: SeriesTable) -> None:
         if headings is not None:
             break
     if headings is None:
-        periods, cells = zip(*(_series_line(line, False) for line in series.lines), strict=True)
+        periods, cells = zip(*(_series_line(line, 0) for line in series.lines), strict=True)
     ids = [visible(measure.id) for measure in series.measures]
     key = [
         f"{short}: {label}" if short == key else f"{short} ({key}): {label}"
         for short, key, label in zip(shorts, ids, labels, strict=True)
     ]
     key = [] if headings is labels else key
-    if headings is not None and abbreviated:
+    quarters = sorted({label for label in periods if label.startswith("TQ ")})
+    key += [f"{label}: the July–September {label[3:]} transition quarter" for label in quarters]
+    if headings is not None and abbreviated == 1:
         key.append("prov.: provisional, the publisher was still collecting reports")
+    if headings is not None and abbreviated == 2:
+        key += _symbol_key(series)
     if headings is not None:
-        table = Table(box=box.SIMPLE_HEAD, caption=f"Releases: {names}", caption_justify="left")
+        table = Table(box=box.SIMPLE_HEAD, caption=f"Releases: {names}", caption_justify="left", show_edge=False)
         table.add_column("Period", no_wrap=True)
         for heading in headings:
             table.add_column(Text(heading), justify="right", no_wrap=True)
@@ -518,11 +522,48 @@ def _broken(heading: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def _series_line(line: Any, abbreviated: bool = False) -> tuple[str, list[str]]:
+def _transition_quarter(row: Row) -> bool:
+    return row.measure is not None and row.measure.period.value == "fiscal_year" and row.fact.date.precision == 2
+
+
+_SYMBOLS = {"partial": "†", "provisional": "*", "planned": "‡"}
+
+
+def _symbol_key(series: SeriesTable) -> list[str]:
+    """What the marks of a table drawn with symbols mean, for the marks it has."""
+    rows = [row for line in series.lines for row in line.cells if row is not None]
+    notes = []
+    partial = sorted({f"{line.label} to {row.fact.end}" for line in series.lines for row in line.cells
+                      if row is not None and row.fact.status.value == "partial" and row.fact.end})  # fmt: skip
+    if partial:
+        notes.append(f"† partial: {', '.join(partial)}")
+    if any(row.fact.status.value == "provisional" for row in rows):
+        notes.append("* provisional: the publisher was still collecting reports")
+    if any(row.fact.status.value == "planned" for row in rows):
+        notes.append("‡ planned: a request, pledge or goal")
+    if any(row.superseded_by for row in rows):
+        notes.append("° superseded by a later source")
+    return notes
+
+
+def _series_line(line: Any, abbreviated: int = 0) -> tuple[str, list[str]]:
     """A line's period label and cells; when every figure of the line is partial to one end,
     the end goes with the period ("FY2025 to 2025-04-02") and the cells just say "(partial)".
-    *abbreviated*: "(prov.)" for "(provisional)"."""
-    if abbreviated:
+    *abbreviated* 1: "(prov.)" for "(provisional)"; 2: a symbol after the figure, explained
+    under the table ("$447,245,358*")."""
+    quarter = next((row for row in line.cells if row is not None and _transition_quarter(row)), None)
+    if quarter is not None:
+        line = line._replace(label=f"TQ {quarter.fact.date.first.year}")
+    if abbreviated == 2:
+        cells = []
+        for row in line.cells:
+            if row is None:
+                cells.append("")
+                continue
+            mark = _SYMBOLS.get(row.fact.status.value, "") + ("°" if row.superseded_by else "")
+            cells.append(figure(row.fact) + mark)
+        return line.label, cells
+    if abbreviated == 1:
         label, cells = _series_line(line)
         return label, [cell.replace("(provisional)", "(prov.)") for cell in cells]
     rows = [row for row in line.cells if row is not None]
