@@ -153,7 +153,7 @@ def test_history_marks_superseded_versions(fiscal: Path) -> None:
     output = drawn(series_of(fiscal, view=View(history=True)))
     lines = [line for line in output.splitlines() if line.startswith("FY2024 ")]
     assert len(lines) == 2  # oldest source first
-    assert lines[0].endswith("$34,743,304 (provisional; superseded)")
+    assert lines[0].endswith("$34,743,304 (said 2024-12-22; provisional; superseded)")
     assert SUPERSEDED_BLOCK in lines[0]
     assert NOT_FINAL_BLOCK in lines[1]
 

@@ -32,6 +32,7 @@ class Bar(NamedTuple):
     figure: str  # the value in words with its qualifier: "more than $344 million"
     source: Source
     superseded_by: str | None = None
+    versions: bool = False  # the chart shows several versions of a period (--history): say when each was said
 
     @property
     def superseded(self) -> bool:
@@ -47,8 +48,9 @@ class Bar(NamedTuple):
 
     @property
     def mark(self) -> str:
-        """What a reader must know besides the figure: "(partial to 2025-04-02)", "(provisional; superseded)"."""
-        notes = []
+        """What a reader must know besides the figure: "(partial to 2025-04-02)",
+        "(said 2024-12-22; provisional; superseded)"."""
+        notes = [f"said {self.source_date or 'undated'}"] if self.versions else []
         if self.status is Status.PARTIAL:
             notes.append(f"partial to {self.end}" if self.end else "partial")
         elif not self.final:
@@ -119,12 +121,13 @@ def chart_series(selection: Selection, measure: Measure) -> Series:
     charted.sort(key=lambda row: _order(row, measure))
     entries: list[Entry] = []
     previous: Fact | None = None
+    versions = any(row.superseded_by for row in charted)
     for row in charted:
         if previous is not None:
             gap = _gap(previous, row.fact, measure)
             if gap is not None:
                 entries.append(gap)
-        entries.append(_bar(row, measure))
+        entries.append(_bar(row, measure)._replace(versions=versions))
         previous = row.fact
     sources = {row.source.id: row.source for row in charted}
     return Series(
