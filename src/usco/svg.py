@@ -16,12 +16,11 @@ from usco import text
 from usco.chart import TQ_NOTE, Bar, Gap, Series
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-WIDTH = 960
+PLOT_WIDTH = 520
+CHARACTER = 7  # a generous average width of a character at 12px, to leave room for labels
 MARGIN = 24
 ROW = 20
 BAR_HEIGHT = 14
-LABEL_COLUMN = 150
-FIGURE_COLUMN = 270
 COLOURS = {"final": "#2b6cb0", "not_final": "#f6ad55", "superseded": "#cbd5e0", "axis": "#4a5568", "grid": "#e2e8f0"}
 
 
@@ -72,6 +71,10 @@ def _fill(bar: Bar) -> str:
     return COLOURS["final"] if bar.final else COLOURS["not_final"]
 
 
+def _shown(bar: Bar) -> str:
+    return f"{bar.figure} {bar.mark}" if bar.mark else bar.figure
+
+
 def _text(x: float, y: float, content: str, **attributes: str) -> str:
     extra = "".join(f' {name.replace("_", "-")}="{escape(value)}"' for name, value in attributes.items())
     return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(content)}</text>'
@@ -83,21 +86,25 @@ def chart_svg(series: Series, label: str) -> str:
     largest = series.largest
     step = nice_step(largest)
     axis_end = step * math.ceil(largest / step) if largest > 0 else step
-    plot_left = MARGIN + LABEL_COLUMN
-    plot_width = WIDTH - plot_left - FIGURE_COLUMN - MARGIN
+    notes = []
+    if any(not bar.final and not bar.superseded for bar in bars):
+        notes.append(("not_final", "not final (partial, provisional or planned): its mark follows the figure"))
+    if any(bar.superseded for bar in bars):
+        notes.append(("superseded", "superseded by a later source (the next bar)"))
+    extra_lines = ([TQ_NOTE] if series.has_transition_quarter else []) + [
+        f"Source: {text.source_label(source)}, {text.kind_label(source)}: {source.url}" for source in series.sources
+    ]
+    label_column = max(80, 16 + CHARACTER * max((len(entry.label) for entry in series.entries), default=0))
+    figure_column = max(120, 16 + CHARACTER * max((len(_shown(bar)) for bar in bars), default=0))
+    plot_left = MARGIN + label_column
+    plot_width = PLOT_WIDTH
+    longest = max([len(label) * 3 // 2, *(len(note) + 3 for _, note in notes), *(len(line) for line in extra_lines)])
+    width = max(plot_left + plot_width + figure_column + MARGIN, 2 * MARGIN + CHARACTER * longest)
     unit = bars[0].unit if bars else series.measure.unit
 
     def x_of(value: float) -> float:
         return plot_left + abs(value) / axis_end * plot_width
 
-    notes = []
-    if any(not bar.final and not bar.superseded for bar in bars):
-        notes.append(("not_final", "not final (partial, provisional or planned): its mark follows the figure"))
-    if any(bar.superseded for bar in bars):
-        notes.append(("superseded", "superseded by a later release"))
-    extra_lines = ([TQ_NOTE] if series.has_transition_quarter else []) + [
-        f"Source: {text.source_label(source)}, {text.kind_label(source)}: {source.url}" for source in series.sources
-    ]
     title_y = MARGIN + 18
     plot_top = title_y + 52
     rows_height = max(len(series.entries), 1) * ROW
@@ -107,12 +114,12 @@ def chart_svg(series: Series, label: str) -> str:
 
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="chart-title" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title" '
         f'font-family="{escape(FONT)}" font-size="12">',
         f'<title id="chart-title">{escape(label)}</title>',
         f"<desc>{escape(series.measure.id)}: {escape(unit_words(unit))}, {escape(series.period_words)}</desc>",
-        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         _text(MARGIN, title_y, label, font_size="18", font_weight="bold", fill="#1a202c"),
         _text(MARGIN, title_y + 22, f"{unit_words(unit)}, {series.period_words}", fill="#4a5568"),
     ]
@@ -142,13 +149,13 @@ def chart_svg(series: Series, label: str) -> str:
         if isinstance(entry, Gap):
             out.append(_text(plot_left + 4, middle, "no figure", fill="#718096", font_style="italic"))
             continue
-        width = max(x_of(entry.value) - plot_left, 1.0)
-        shown = f"{entry.figure} {entry.mark}" if entry.mark else entry.figure
+        length = max(x_of(entry.value) - plot_left, 1.0)
+        shown = _shown(entry)
         out.append(
-            f'<rect x="{plot_left}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" fill="{_fill(entry)}">'
+            f'<rect x="{plot_left}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{_fill(entry)}">'
             f"<title>{escape(entry.label)}: {escape(shown)} ({escape(text.source_label(entry.source))})</title></rect>"
         )
-        out.append(_text(plot_left + width + 6, middle, shown, fill="#1a202c"))
+        out.append(_text(plot_left + length + 6, middle, shown, fill="#1a202c"))
     out.append("</g>")
     # legend, notes and the source line
     y = footer_y
