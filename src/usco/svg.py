@@ -91,9 +91,9 @@ def chart_svg(series: Series, label: str) -> str:
         notes.append(("not_final", "not final (partial, provisional or planned): its mark follows the figure"))
     if any(bar.superseded for bar in bars):
         notes.append(("superseded", "superseded by a later source (the next bar)"))
-    extra_lines = ([TQ_NOTE] if series.has_transition_quarter else []) + [
-        f"Source: {text.source_label(source)}, {text.kind_label(source)}: {source.url}" for source in series.sources
-    ]
+    extra_lines = [TQ_NOTE] if series.has_transition_quarter else []
+    for source in series.sources:
+        extra_lines += [f"Source: {text.source_label(source)}, {text.kind_label(source)}", source.url]
     label_column = max(80, 16 + CHARACTER * max((len(entry.label) for entry in series.entries), default=0))
     figure_column = max(120, 16 + CHARACTER * max((len(_shown(bar)) for bar in bars), default=0))
     plot_left = MARGIN + label_column
@@ -109,7 +109,7 @@ def chart_svg(series: Series, label: str) -> str:
     plot_top = title_y + 52
     rows_height = max(len(series.entries), 1) * ROW
     axis_y = plot_top + rows_height + 4
-    footer_y = axis_y + 44
+    footer_y = axis_y + 62
     height = footer_y + (len(notes) + len(extra_lines)) * 18 + MARGIN
 
     out = [
