@@ -605,3 +605,15 @@ def test_full_aid_series_is_a_table_at_80(screens_data: Path) -> None:
     assert any(line.split()[:2] == ["FY2024", "$447,245,358*"] for line in lines)
     assert "* provisional: the publisher was still collecting reports" in lines
     assert "† partial: FY2025 to 2025-04-02" in lines
+
+
+@pytest.mark.slow
+def test_urls_are_links_only_on_a_terminal(screens_data: Path) -> None:
+    status, raw = run_in_pty(["sources", "--source", "r4v-2024"], environment(screens_data), columns=80)
+    assert status == 0
+    assert "\x1b]8;id=" in raw and ";https://www.r4v.info/en/refugeeandmigrants\x07" in raw
+    piped = subprocess.run(
+        [USCO, "sources", "--source", "r4v-2024", "-f", "table"], env=environment(screens_data), capture_output=True
+    )
+    assert b"https://www.r4v.info/en/refugeeandmigrants" in piped.stdout
+    assert b"\x1b]8" not in piped.stdout

@@ -45,13 +45,16 @@ def draw(paint: Callable[[Console], None], console: Console | None = None) -> st
     console = console or make_console()
     with console.capture() as captured:
         paint(console)
-    return _TRAILING.sub(_codes_only, captured.get())
+    return _TRAILING.sub(_codes_only, _LINK_END.sub("\\1\x07", captured.get()))
 
 
 # Spaces at the end of a line, among any colour codes: Rich pads cells and wrapped lines.
 _CODES = r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b\x07]*(?:\x1b\\|\x07)"  # colours and hyperlinks (OSC 8)
 _TRAILING = re.compile(rf"(?:[ \t]|{_CODES})+$", re.MULTILINE)
 _CODE = re.compile(_CODES)
+# Hyperlinks end with BEL rather than ESC \ : every terminal that links understands it, and
+# tools that strip escape codes from a screen (script(1) logs, sed) know that form.
+_LINK_END = re.compile(r"(\x1b\]8;[^\x1b\x07]*)\x1b\\")
 
 
 def _codes_only(match: re.Match[str]) -> str:
