@@ -61,17 +61,19 @@ class Globals(NamedTuple):
 # ---------------------------------------------------------------- completion from the dataset
 
 
-def _completion_data() -> Optional[Data]:
+def _completion_data(ctx: Optional[typer.Context] = None) -> Optional[Data]:
+    """The dataset a completion reads: --data on the line being completed, else USCO_DATA, else shipped."""
+    given = ctx.find_root().params.get("data") if ctx is not None else None
     try:
-        path = dataset.resolve_path(os.environ.get(dataset.ENV_VAR) or None)
+        path = dataset.resolve_path(given or os.environ.get(dataset.ENV_VAR) or None)
         return Data(dataset.load(path))
-    except UscoError:
+    except (UscoError, OSError, ValueError):
         return None
 
 
 def _complete(kind: str):  # type: ignore[no-untyped-def]  # typer inspects the signature
-    def complete(incomplete: str) -> list[str]:
-        data = _completion_data()
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        data = _completion_data(ctx)
         if data is None:
             return []
         names: Sequence[str]
@@ -338,7 +340,7 @@ def _annual(
         )
 
 
-@app.command()
+@app.command(short_help="Aid to Colombia: the annual series, then other figures.")
 def aid(
     ctx: typer.Context,
     since: Since = None,
@@ -373,7 +375,7 @@ def aid(
     _annual(ctx, AID_SERIES, filters, view, fmt, no_header=no_header, columns=columns)
 
 
-@app.command()
+@app.command(short_help="Trade: goods exports and imports, then other figures.")
 def trade(
     ctx: typer.Context,
     since: Since = None,
@@ -406,7 +408,7 @@ def trade(
     _annual(ctx, TRADE_SERIES, filters, view, fmt, no_header=no_header, columns=columns)
 
 
-@app.command()
+@app.command(short_help="Milestones, oldest first, each with its source.")
 def timeline(
     ctx: typer.Context,
     all_facts: Annotated[bool, typer.Option("--all", help="Every dated fact, not only milestones.")] = False,
@@ -440,7 +442,7 @@ def timeline(
         _emit(listing, fmt, no_header=no_header, columns=columns, empty="no events match")
 
 
-@app.command()
+@app.command(short_help="Every fact, with any filter.")
 def facts(
     ctx: typer.Context,
     since: Since = None,
@@ -479,7 +481,7 @@ def facts(
               empty="no facts match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="Facts that match every word of a query.")
 def search(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words that must all match.")],
@@ -520,7 +522,7 @@ def search(
               empty="no facts match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="One fact in full: figure, period, source, versions.")
 def show(
     ctx: typer.Context,
     fact_id: Annotated[
@@ -544,7 +546,7 @@ def show(
         _write(render_detail(detail, _format(fmt), ascii_only=not _is_utf8(sys.stdout)))
 
 
-@app.command("series")
+@app.command("series", short_help="One row per period, one column per measure.")
 def series_command(
     ctx: typer.Context,
     measures: Annotated[
@@ -579,7 +581,7 @@ def series_command(
         _emit(series_listing(table), fmt, no_header=no_header, columns=columns, empty="no figures match")
 
 
-@app.command()
+@app.command(short_help="The documents, newest first, with their kind.")
 def sources(
     ctx: typer.Context,
     since: Since = None,
@@ -614,7 +616,7 @@ def sources(
         _emit(sources_listing(counts), fmt, no_header=no_header, columns=columns, empty="no sources match")
 
 
-@app.command()
+@app.command(short_help="Topics and how many facts each has.")
 def topics(
     ctx: typer.Context,
     since: Since = None,
@@ -642,7 +644,7 @@ def topics(
               empty="no facts match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="Tags and how many facts carry each.")
 def tags(
     ctx: typer.Context,
     since: Since = None,
@@ -673,7 +675,7 @@ def tags(
               columns=columns, empty="no tags match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="The measures: unit, period kind, first and last.")
 def measures(
     ctx: typer.Context,
     since: Since = None,
@@ -704,7 +706,7 @@ def measures(
               empty="no measures match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="A measure's series as a bar chart (or an SVG file).")
 def chart(
     ctx: typer.Context,
     measure: Annotated[
@@ -754,7 +756,7 @@ import_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(import_app, name="import")
+app.add_typer(import_app, name="import", short_help="Turn an official release file into a dataset file.")
 
 RELEASE_MAX_BYTES = 200 * 1024 * 1024  # the releases shipped are 1.6 to 2.5 MB
 ReleaseDate = Annotated[
@@ -797,7 +799,7 @@ def _import(kind: str, file: Path, date: str, date_note: Optional[str], url: Opt
         say(f"wrote {output}")
 
 
-@import_app.command("foreignassistance")
+@import_app.command("foreignassistance", short_help="ForeignAssistance.gov's country file, by fiscal year.")
 def import_foreignassistance(
     file: ReleaseFile,
     date: ReleaseDate,
@@ -818,7 +820,7 @@ def import_foreignassistance(
     _import("foreignassistance", file, date, date_note, url, copy_url, output, force)
 
 
-@import_app.command("census-trade")
+@import_app.command("census-trade", short_help="The Census Bureau's country.xlsx, by year.")
 def import_census_trade(
     file: ReleaseFile,
     date: ReleaseDate,
@@ -845,10 +847,10 @@ export_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(export_app, name="export")
+app.add_typer(export_app, name="export", short_help="Write the facts for SQLite, Datasette or a Data Package.")
 
 
-@export_app.command("sqlite")
+@export_app.command("sqlite", short_help="Tables sources, measures and facts in one SQLite file.")
 def export_sqlite(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The SQLite database to write.")],
@@ -882,7 +884,7 @@ def export_sqlite(
         say(f"wrote {file}")
 
 
-@export_app.command("datapackage")
+@export_app.command("datapackage", short_help="CSV files plus datapackage.json (Frictionless).")
 def export_datapackage(
     ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Directory for the CSV files and datapackage.json.")],
@@ -916,7 +918,7 @@ def export_datapackage(
         _write("".join(f"{visible(str(path))}\n" for path in paths))
 
 
-@app.command()
+@app.command(short_help="Validate a dataset: every problem with file and line.")
 def check(
     ctx: typer.Context,
     path: Annotated[
