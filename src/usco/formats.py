@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from usco.fields import FACT_FIELDS, SOURCE_FIELDS, cell, plain
 from usco.model import QueryError
-from usco.text import date_text, figure, period, source_label, tsv_field, visible, visible_keep_space, when
+from usco.text import date_text, figure, period, plural, source_label, tsv_field, visible, visible_keep_space, when
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 - a type only; table.py draws
@@ -229,7 +229,7 @@ def topics_listing(counts: list[tuple[Any, int]]) -> Listing:
 
     records = [(topic.value, count) for topic, count in counts]
     objects = [{"topic": topic, "facts": count} for topic, count in records]
-    caption = f"{len(records)} topics"
+    caption = plural(len(records), "topic")
     return Listing(
         ("topic", "facts"),
         records,
@@ -242,7 +242,7 @@ def tags_listing(counts: list[TagCount]) -> Listing:
 
     records = [(count.tag, count.facts) for count in counts]
     objects = [{"tag": tag, "facts": facts} for tag, facts in records]
-    caption = f"{len(records)} tags · usco facts --tag TAG lists a tag's facts"
+    caption = f"{plural(len(records), 'tag')} · usco facts --tag TAG lists a tag's facts"
     return Listing(
         ("tag", "facts"),
         records,

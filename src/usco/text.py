@@ -118,7 +118,9 @@ def when(fact: Fact, measure: Measure | None = None) -> str:
 
 def source_label(source: Source) -> str:
     """ "State fact sheet, Sept 2020 (2020-09-18)", or "(undated)"."""
-    return f"{source.name} ({source.date})" if source.date else f"{source.name} (undated)"
+    if source.date is None:
+        return f"{source.name} (undated)"
+    return source.name if str(source.date) in source.name else f"{source.name} ({source.date})"
 
 
 def kind_label(source: Source) -> str:
