@@ -251,7 +251,8 @@ def _build(path: Path, tree: tuple[list[_File], list[Problem]]) -> Dataset:
     found = _Collector(problems)
     for parsed in files:
         for key in sorted(set(parsed.raw) - _TOP_LEVEL):
-            found.add("file", key, "unknown top-level key; expected include, sources, measures and facts")
+            message = "unknown top-level key; expected include, sources, measures and facts"
+            found.add("file", key, message, _Origin(parsed, None))
     source_entries = _tables(files, "sources", found)
     measure_entries = _tables(files, "measures", found)
     fact_entries = list(_fact_entries(files, found))
@@ -514,6 +515,7 @@ def _check_references(
         "part_of": ("a fact id", fact_ids),
     }
     parents: dict[str, str] = {}
+    origins: dict[str, _Origin] = {}
     for entry, where, origin in facts:
         if not isinstance(entry, dict):
             continue
@@ -523,8 +525,9 @@ def _check_references(
                 found.add(where, field, f"{name!r} is not {what}{suggest(name, known)}", origin)
         if isinstance(entry.get("id"), str) and isinstance(entry.get("part_of"), str):
             parents[entry["id"]] = entry["part_of"]
+            origins.setdefault(entry["id"], origin)
     for fact_id in cycles(parents):
-        found.add(f"fact {fact_id!r}", "part_of", "is part of itself (a cycle in part_of)")
+        found.add(f"fact {fact_id!r}", "part_of", "is part of itself (a cycle in part_of)", origins.get(fact_id))
 
 
 def suggest(wanted: str, known: Any) -> str:
