@@ -96,7 +96,9 @@ def _choose(listing: Listing, columns: Sequence[str]) -> Listing:
 
 # ---------------------------------------------------------------- the formats themselves
 
-_JSON_UNSAFE = re.compile("[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u200b-\u200d\u2060-\u2064\ufeff]")
+_JSON_UNSAFE = re.compile(
+    "[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]"
+)
 
 
 def _json(value: Any, indent: int | None = 2, *, ascii_only: bool = False) -> str:
