@@ -2,8 +2,8 @@
 
 A dataset may hold Rich markup ("[bold]", "[link=...]", ":smile:"), escape sequences
 (colour changes, window-title writes, OSC 8 hyperlinks), other C0 and C1 control
-characters and bidirectional overrides. In `table` and `markdown` output each is shown
-literally or made visible, never interpreted; in JSON it is escaped and round-trips
+characters, bidirectional overrides and invisible (zero-width) characters. In `table`
+and `markdown` output each is shown literally or made visible, never interpreted; in JSON it is escaped and round-trips
 exactly; in CSV and TSV every row keeps its columns and nothing raw reaches a terminal
 that `cat`s the file. Checked in-process (CliRunner) and on a real pseudo-terminal.
 """
@@ -32,8 +32,10 @@ from usco.cli import app
 
 HANG_GUARD = 60  # seconds; a hang fails the test instead of the run
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-#: Characters a terminal may act on: C0 but newline, DEL, C1, bidirectional controls.
-DANGER = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f" + BIDI + "]")
+#: Characters that hide text or make two different ids look the same: soft hyphen, zero-width, BOM.
+INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+#: Characters a terminal may act on, or that hide what is there: C0 but newline, DEL, C1, bidi, invisible.
+DANGER = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f" + BIDI + INVISIBLE + "]")
 RICH_SGR = re.compile(r"\x1b\[[0-9;]*m")  # Rich's own styles on a terminal
 
 HOSTILE = {
@@ -52,6 +54,7 @@ HOSTILE = {
     "NUL and DEL": "a\x00b\x7fc",
     "right-to-left override": "abc\u202edcba\u202c",
     "bidi isolates": "\u2066L\u2067R\u2068F\u2069",
+    "zero-width and soft hyphen": "ad\u200bmin\u00adis\u2060tr\u180eator\ufeff",
     "markdown syntax": "*bold* _it_ `code` <b>html</b> | pipe [x](http://evil.example)",
     "markdown strikethrough": "~~struck~~",
     "HTML entities": "AT&amp;T &lt;b&gt;",
@@ -263,7 +266,7 @@ def test_messages_quoting_a_dataset_are_terminal_safe(workdir: Path, hostile: st
 # ---------------------------------------------------------------- arbitrary text, generated
 
 dangerous_text = st.text(
-    st.sampled_from([*"\x1b\x07\x08\x00\x7f\x9b\x9d\x9c\x0b\x0c\t", *BIDI, *"[]/:=*_`<>|\\\"',;&#~!()ab "])
+    st.sampled_from([*"\x1b\x07\x08\x00\x7f\x9b\x9d\x9c\x0b\x0c\t", *BIDI, *INVISIBLE, *"[]/:=*_`<>|\\\"',;&#~!()ab "])
     | st.characters(codec="utf-8", exclude_categories=["Cs"]),
     min_size=1,
     max_size=30,
