@@ -1006,14 +1006,13 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors: plain text, exit 2
-        import click
-
-        if isinstance(error, click.ClickException):
+    except typer.TyperException as error:  # click's usage errors (typer 0.28 vendors click): plain text, exit 2
+        show = getattr(error, "show", None)
+        if callable(show):
             stream = sys.stderr
             if stream is not None:
                 try:
-                    error.show(file=stream)
+                    show(file=stream)
                 except (OSError, ValueError):
                     pass
             sys.exit(error.exit_code)
