@@ -85,6 +85,23 @@ def test_json_through_a_real_pipe_parses(data: str) -> None:
     assert {fact["id"] for fact in facts} == {"trade-2019"}
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["facts", "--bogus"], "No such option: --bogus"),
+        (["facts", "--since", "abc"], "'abc' is not a date"),
+        (["facts", "--since", "2020", "--until", "2010"], "--until 2010 is before --since 2020"),
+        (["nonsense"], "No such command 'nonsense'"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_plain_message(data: str, args: list[str], expected: str) -> None:
+    """Through the installed script, not CliRunner: main() turns click's errors into text and exit 2."""
+    result = subprocess.run([USCO, "--data", data, *args], capture_output=True, text=True, env=_env(), check=False)
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr and "╭" not in result.stderr
+
+
 def test_python_dash_m_works() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "usco", "--version"], capture_output=True, text=True, env=_env(), check=False
