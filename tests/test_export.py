@@ -342,12 +342,14 @@ def frictionless() -> Any:
     return pytest.importorskip("frictionless", reason="frictionless is not installed (pip install -e '.[test]')")
 
 
+@pytest.mark.slow
 def test_datapackage_is_valid_for_frictionless(frictionless: Any, package: Path) -> None:
     report = frictionless.validate(package / "datapackage.json")
     assert report.valid, report.flatten(["type", "note"])
     assert [task.stats["rows"] for task in report.tasks] == [2, 1, 6]
 
 
+@pytest.mark.slow
 def test_datapackage_history_is_valid_for_frictionless(
     frictionless: Any, write_dataset: WriteDataset, tmp_path: Path
 ) -> None:
@@ -359,6 +361,7 @@ def test_datapackage_history_is_valid_for_frictionless(
     assert (share["value"], share["superseded_by"]) == ("12.5", "share-new")
 
 
+@pytest.mark.slow
 def test_frictionless_catches_a_broken_foreign_key(frictionless: Any, package: Path) -> None:
     """The validation above is not vacuous: a dangling source_id is reported."""
     facts = package / "facts.csv"

@@ -493,6 +493,7 @@ def check_document(path: Path, content: bytes) -> str:
 # ---------------------------------------------------------------- the properties
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(3))
 @given(doc=documents())
 def test_schema_documents_load_or_fail_with_a_dataset_error(workdir: Path, doc: dict[str, Any]) -> None:
@@ -532,6 +533,7 @@ def mutate_bytes(content: bytes, edits: list[tuple[str, int, bytes]]) -> bytes:
     return content
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1))
 @given(edits=st.lists(mutations, min_size=1, max_size=4))
 def test_mutated_real_dataset_file_loads_or_fails_with_a_dataset_error(

@@ -28,6 +28,8 @@ HANG_GUARD = 60  # seconds; only there so that a hang fails the test instead of 
 SMALL_IDS = ["recognition", "trade-2019", "peace-2020", "peace-2023", "covid-part", "covid-total"]
 FIFTY_MB = 50 * 1024 * 1024
 
+pytestmark = pytest.mark.slow  # every test runs the installed script, most of them several times
+
 _case_summary = case_summary()
 
 

@@ -20,6 +20,8 @@ from tests.terminal import run_in_pty
 BIN = Path(sys.executable).parent
 USCO = str(BIN / "usco")
 REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7]|38;)[0-9;]*m")  # a foreground colour SGR
 
 

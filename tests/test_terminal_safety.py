@@ -170,6 +170,7 @@ def assert_markdown_literal(output: str, hostile: str, where: str) -> None:
 # ---------------------------------------------------------------- every hostile string, every format, in-process
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_table_shows_dataset_text_literally(workdir: Path, hostile: str) -> None:
     data = write(workdir / "table.toml", hostile_document(hostile))
@@ -189,6 +190,7 @@ def test_table_shows_dataset_text_literally(workdir: Path, hostile: str) -> None
         assert "…" not in output, f"{where}: the table cut something short:\n{output}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_markdown_shows_dataset_text_literally(workdir: Path, hostile: str) -> None:
     data = write(workdir / "markdown.toml", hostile_document(hostile))
@@ -198,6 +200,7 @@ def test_markdown_shows_dataset_text_literally(workdir: Path, hostile: str) -> N
         assert_markdown_literal(output, hostile, f"{' '.join(args)} -f markdown")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_json_escapes_dataset_text_and_gives_it_back_exactly(workdir: Path, hostile: str) -> None:
     data = write(workdir / "json.toml", hostile_document(hostile))
@@ -223,6 +226,7 @@ def test_json_escapes_dataset_text_and_gives_it_back_exactly(workdir: Path, host
     assert json.loads(outputs[("show", "hostile-text")])["text"] == f"Text {hostile}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_csv_and_tsv_keep_their_columns_and_nothing_raw(workdir: Path, hostile: str, fmt: str) -> None:
@@ -249,6 +253,7 @@ def test_csv_and_tsv_keep_their_columns_and_nothing_raw(workdir: Path, hostile: 
         assert_inert(value, "show, piped")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_messages_quoting_a_dataset_are_terminal_safe(workdir: Path, hostile: str) -> None:
     """An invalid dataset's problems name fields and keys from the file: they reach the terminal too."""
@@ -273,6 +278,7 @@ dangerous_text = st.text(
 ).filter(lambda text: text.strip() and not set(text) & {"\n", "\r"})
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(0.5))
 @given(text=dangerous_text)
 def test_any_text_is_inert_in_every_format(workdir: Path, text: str) -> None:
@@ -330,6 +336,27 @@ PTY_COMMANDS = {
 }
 
 
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv", "tsv"])
+def test_every_hostile_string_at_once_in_every_format(everything: Path, fmt: str) -> None:
+    """The quick version of the tests above (all of them marked slow): every hostile string in one dataset."""
+    tally("test_terminal_safety::all at once")
+    for columns in (200, 40) if fmt == "table" else (200,):
+        output = invoke(everything, "facts", "-f", fmt, columns=columns).stdout
+        where = f"facts -f {fmt} at {columns} columns"
+        if fmt in ("csv", "tsv"):
+            delimited_rows(output, fmt, where)
+        elif fmt == "markdown":
+            assert_markdown_literal(output, " ".join(HOSTILE.values()), where)
+        else:
+            assert_inert(output, where)
+        if fmt == "table":
+            assert_shown(output, " ".join(HOSTILE.values()), where, data=" ".join(HOSTILE.values()))
+    if fmt == "json":
+        facts = {fact["id"]: fact for fact in json.loads(output)}
+        assert facts["hostile-all"]["text"] == " ".join(HOSTILE.values())
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("args, columns", PTY_COMMANDS.values(), ids=PTY_COMMANDS.keys())
 def test_on_a_terminal_nothing_from_the_dataset_acts(everything: Path, args: list[str], columns: int) -> None:
     tally("test_terminal_safety::pseudo-terminal runs")
