@@ -349,8 +349,10 @@ def selection_of(*facts: Fact, source: Source | None = None) -> query.Selection:
         date=PartialDate.parse("2021"),
         kind=SourceKind.PRESS,
     )
-    data = Dataset(Path("x.toml"), MappingProxyType({src.id: src}), MappingProxyType({}), facts)
-    return query.Selection(tuple(query.Row(fact, src) for fact in facts), data)
+    data = Dataset(
+        path=Path("x.toml"), sources=MappingProxyType({src.id: src}), measures=MappingProxyType({}), facts=facts
+    )
+    return query.Selection(rows=tuple(query.Row(fact=fact, source=src) for fact in facts), dataset=data)
 
 
 def text_fact(fact_id: str, text: str) -> Fact:
