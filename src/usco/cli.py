@@ -112,7 +112,17 @@ Since = Annotated[
 Until = Annotated[
     Optional[PartialDate], typer.Option(parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE.")
 ]
-TopicOpt = Annotated[Optional[list[Topic]], typer.Option("--topic", help="Only this topic (repeatable).")]
+# A topic is a string checked by the library, not a click choice: an unknown one is exit 1 with the
+# closest topics suggested, like an unknown tag or measure (design §3, §5), not a usage error.
+TopicOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--topic",
+        metavar="TOPIC",
+        help=f"Only this topic (repeatable): {', '.join(topic.value for topic in Topic)}.",
+        autocompletion=lambda incomplete: [topic.value for topic in Topic if topic.value.startswith(incomplete)],
+    ),
+]
 TagOpt = Annotated[
     Optional[list[str]],
     typer.Option("--tag", help="Only facts with this tag (repeatable).", autocompletion=_complete("tag")),
