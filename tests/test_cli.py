@@ -246,7 +246,6 @@ def test_empty_table_notes_on_stderr(usco: Usco, small: Path) -> None:
         (("aid", "--since", "abc"), "'abc' is not a date"),
         (("aid", "--since", "2020-13"), "2020-13"),
         (("aid", "--since", "2020", "--until", "2010"), "--until 2010 is before --since 2020"),
-        (("facts", "--topic", "weather"), "weather"),
         (("facts", "--format", "yaml"), "yaml"),
         (("facts", "--bogus"), "--bogus"),
         (("nonsense",), "nonsense"),
@@ -267,6 +266,8 @@ def test_usage_errors_exit_2(usco: Usco, small: Path, args: tuple[str, ...], exp
         (("facts", "--source", "sheet-2021"), "no source 'sheet-2021'", "sheet-2020"),
         (("aid", "--measure", "peace"), "no measure 'peace'", "peace-support"),
         (("sources", "--tag", "nothing"), "no tag 'nothing'", None),
+        (("facts", "--topic", "ai"), "no topic 'ai'", "aid"),
+        (("measures", "--topic", "weather"), "no topic 'weather'", None),
     ],
 )
 def test_unknown_names_are_errors_with_suggestions_not_empty_results(
