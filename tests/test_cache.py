@@ -11,7 +11,7 @@ import pytest
 from typer.testing import Result
 
 from tests.conftest import SMALL
-from usco import cache, dataset
+from usco import __version__, cache, dataset
 
 Usco = Callable[..., Result]
 
@@ -100,7 +100,7 @@ def test_tampered_cache_with_the_right_key_is_not_trusted(small: Path, _private_
         ("\t23600000\t", "\t23600000x\t"),  # a value that is not a number
         ("\tsheet-2020\n", "\tnowhere\n"),  # a source that does not exist (the source is a fact's last field)
         ('"format": "usco-dataset-cache-4"', '"format": "usco-dataset-cache-3"'),  # another cache format
-        ('"usco": "0.2.0"', '"usco": "0.1.0"'),  # written by another version of usco
+        (f'"usco": "{__version__}"', f'"usco": "{__version__}.dev0"'),  # written by another version of usco
         ("covid-total\t", "covid-total\textra\t"),  # a field too many
     ]:
         assert original in text
