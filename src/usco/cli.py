@@ -113,10 +113,16 @@ Since = Annotated[
 Until = Annotated[
     Optional[PartialDate], typer.Option(parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE.")
 ]
-# Strings, not enums: an unknown topic or kind is a QueryError with suggestions (exit 1, design §3), not click's exit 2.
+# A topic is a string checked by the library, not a click choice: an unknown one is exit 1 with the
+# closest topics suggested, like an unknown tag or measure (design §3, §5), not a usage error.
 TopicOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--topic", help=f"Only this topic (repeatable): {', '.join(t.value for t in Topic)}."),
+    typer.Option(
+        "--topic",
+        metavar="TOPIC",
+        help=f"Only this topic (repeatable): {', '.join(topic.value for topic in Topic)}.",
+        autocompletion=lambda incomplete: [topic.value for topic in Topic if topic.value.startswith(incomplete)],
+    ),
 ]
 TagOpt = Annotated[
     Optional[list[str]],

@@ -520,6 +520,7 @@ def _check_references(
         "part_of": ("a fact id", fact_ids),
     }
     parents: dict[str, str] = {}
+    origins: dict[str, _Origin] = {}
     for entry, where, origin in facts:
         if not isinstance(entry, dict):
             continue
@@ -529,8 +530,9 @@ def _check_references(
                 found.add(where, field, f"{name!r} is not {what}{suggest(name, known)}", origin)
         if isinstance(entry.get("id"), str) and isinstance(entry.get("part_of"), str):
             parents[entry["id"]] = entry["part_of"]
+            origins.setdefault(entry["id"], origin)
     for fact_id in cycles(parents):
-        found.add(f"fact {fact_id!r}", "part_of", "is part of itself (a cycle in part_of)")
+        found.add(f"fact {fact_id!r}", "part_of", "is part of itself (a cycle in part_of)", origins.get(fact_id))
 
 
 def suggest(wanted: str, known: Any) -> str:

@@ -183,6 +183,9 @@ def json_schema() -> dict[str, Any]:
         "required": list(properties),
         "additionalProperties": False,
         "properties": properties,
+        # design §1: `unit` is required whenever `value` is present
+        "if": {"properties": {"value": {"type": "number"}}, "required": ["value"]},
+        "then": {"properties": {"unit": {"type": "string"}}},
     }
 
 

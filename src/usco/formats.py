@@ -107,7 +107,7 @@ def _table() -> Any:
 # ---------------------------------------------------------------- the formats themselves
 
 _JSON_UNSAFE = re.compile(
-    "[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u200b-\u200d\u2060-\u2064\ufeff]"
+    "[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]"
 )
 
 

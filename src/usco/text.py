@@ -159,5 +159,5 @@ def visible_keep_space(text: str) -> str:
 
 
 def tsv_field(text: str) -> str:
-    """One TSV field: visible, with tabs and newlines replaced by spaces."""
-    return re.sub(r"[\t\n]", " ", visible_keep_space(text))
+    """One TSV field: visible, with tabs and newlines (CR and LF) replaced by spaces."""
+    return visible(re.sub(r"[\t\r\n]", " ", text))
