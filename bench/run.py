@@ -96,6 +96,30 @@ def run_pty(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
+RAW = Path(os.environ.get("USCO_RAW_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "raw")
+
+
+def release_imports(env: dict[str, str], work: Path, *, rounds: int) -> list[Case]:
+    """How long `usco import` takes on each release file of ../shared/raw (none if absent)."""
+    try:
+        from usco.imports.releases import RELEASES  # the parameters the shipped files were made with
+    except ImportError:
+        return []
+    cases = []
+    for release in RELEASES:
+        source = RAW / release.raw
+        if not source.exists():
+            continue
+        command = [USCO, "import", release.importer, str(source), "--date", release.release.date]
+        cases.append(Case(f"usco import {release.importer} {release.release.date}", piped(command, env), None))
+    measure(cases, rounds)
+    return cases
+
+
+def piped(command: list[str], env: dict[str, str]) -> Callable[[], tuple[float, int]]:
+    return lambda: run_piped(command, env)
+
+
 class Case:
     def __init__(self, name: str, run: Callable[[], tuple[float, int]], baseline: str | None) -> None:
         self.name, self.run, self.baseline = name, run, baseline
@@ -128,9 +152,6 @@ def main() -> None:
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(Path(USCO).parents[1])], check=False, env=env)
     terminal_env = {**env, "TERM": "xterm-256color", "COLUMNS": "160"}
 
-    def piped(command: list[str], with_env: dict[str, str] = env) -> Callable[[], tuple[float, int]]:
-        return lambda: run_piped(command, with_env)
-
     def cold(command: list[str]) -> Callable[[], tuple[float, int]]:
         def once() -> tuple[float, int]:
             shutil.rmtree(work / "cache", ignore_errors=True)
@@ -139,17 +160,22 @@ def main() -> None:
         return once
 
     startup = [
-        Case("python -c pass", piped([PYTHON, "-c", "pass"]), "import typer"),
-        Case("import typer", piped([PYTHON, "-c", "import typer"]), None),
+        Case("python -c pass", piped([PYTHON, "-c", "pass"], env), "import typer"),
+        Case("import typer", piped([PYTHON, "-c", "import typer"], env), None),
         Case(
             "import typer, rich.console, rich.table",
-            piped([PYTHON, "-c", "import typer, rich.console, rich.table"]),
+            piped([PYTHON, "-c", "import typer, rich.console, rich.table"], env),
             None,
         ),
         Case(
             "usco aid --since 2016 -f json (piped)",
-            piped([USCO, "aid", "--since", "2016", "-f", "json"]),
+            piped([USCO, "aid", "--since", "2016", "-f", "json"], env),
             "import typer",
+        ),
+        Case(
+            "usco aid --since 2016 -f json, first call (no cache)",
+            cold([USCO, "aid", "--since", "2016", "-f", "json"]),
+            "usco aid --since 2016 -f json (piped)",
         ),
         Case(
             "usco aid --since 2016 (table, terminal)",
@@ -159,6 +185,7 @@ def main() -> None:
     ]
     measure(startup, args.rounds)
     results = list(startup)
+    results += release_imports(env, work, rounds=max(3, args.rounds // 5))
 
     jq, sqlite = shutil.which("jq"), shutil.which("sqlite3")
     smallest_warm = f"usco {args.sizes[0]:,} facts, warm (cached)"
@@ -170,14 +197,14 @@ def main() -> None:
         query = [USCO, "--data", str(data), *QUERY]
         cases = [
             Case(f"usco {size:,} facts, cold (parse, cache)", cold(query), smallest_warm),
-            Case(f"usco {size:,} facts, warm (cached)", piped(query), smallest_warm),
+            Case(f"usco {size:,} facts, warm (cached)", piped(query, env), smallest_warm),
         ]
         if jq:
             program = '[.[] | select(.topic == "aid" and (.date[0:4] | tonumber) >= 2016)]'
             cases.append(
                 Case(
                     f"jq, same query over {size:,} facts (JSON)",
-                    piped([jq, program, str(exported)]),
+                    piped([jq, program, str(exported)], env),
                     f"usco {size:,} facts, warm (cached)",
                 )
             )
@@ -189,7 +216,7 @@ def main() -> None:
             cases.append(
                 Case(
                     f"sqlite3, same query over {size:,} facts",
-                    piped([sqlite, str(database), sql]),
+                    piped([sqlite, str(database), sql], env),
                     f"usco {size:,} facts, warm (cached)",
                 )
             )

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import Result
 
 from tests.conftest import SMALL
-from usco import cache, dataset
+from usco import __version__, cache, dataset
 
 Usco = Callable[..., Result]
 
@@ -91,14 +91,16 @@ def test_corrupt_cache_is_ignored_and_rebuilt(small: Path, _private_cache: Path,
 
 
 def test_tampered_cache_with_the_right_key_is_not_trusted(small: Path, _private_cache: Path) -> None:
-    """A cache whose key matches but whose facts are not valid objects is rebuilt."""
+    """A cache whose key matches but whose body was changed (digest) or is not valid objects is rebuilt."""
     expected = dataset.load(small)
     (cache_file,) = _cache_files(_private_cache)
     text = cache_file.read_text(encoding="utf-8")
     for original, tampered in [
         ("\taid\t", "\tnot-a-topic\t"),  # a topic that does not exist
         ("\t23600000\t", "\t23600000x\t"),  # a value that is not a number
-        ("\tsheet-2020\t", "\tnowhere\t"),  # a source that does not exist
+        ("\tsheet-2020\n", "\tnowhere\n"),  # a source that does not exist (the source is a fact's last field)
+        ('"format": "usco-dataset-cache-4"', '"format": "usco-dataset-cache-3"'),  # another cache format
+        (f'"usco": "{__version__}"', f'"usco": "{__version__}.dev0"'),  # written by another version of usco
         ("covid-total\t", "covid-total\textra\t"),  # a field too many
     ]:
         assert original in text
@@ -106,6 +108,32 @@ def test_tampered_cache_with_the_right_key_is_not_trusted(small: Path, _private_
         assert dataset.load(small) == expected, tampered
     cache_file.write_text(text[: len(text) // 2], encoding="utf-8")  # truncated mid-way
     assert dataset.load(small) == expected
+
+
+def test_a_changed_included_file_is_read_again(tmp_path: Path, _private_cache: Path) -> None:
+    """The key holds every included file's fingerprint, not only the including file's."""
+    (tmp_path / "main.toml").write_text('include = ["facts.toml"]\n', encoding="utf-8")
+    included = tmp_path / "facts.toml"
+    included.write_text(SMALL, encoding="utf-8")
+    first = dataset.load(tmp_path / "main.toml")
+    assert dataset.load(tmp_path / "main.toml") == first
+    assert len(_cache_files(_private_cache)) == 1
+    included.write_text(SMALL.replace("29_000_000_000", "31_000_000_000"), encoding="utf-8")
+    assert 31_000_000_000 in [fact.value for fact in dataset.load(tmp_path / "main.toml").facts]
+
+
+def test_one_cache_file_per_set_of_files_read(small: Path, tmp_path: Path, _private_cache: Path) -> None:
+    """`--add` reads more files: another answer, so another cache file, and neither is mistaken for the other."""
+    extra = tmp_path / "extra.toml"
+    extra.write_text(
+        '[[facts]]\nid = "extra"\ntopic = "trade"\ntext = "Another fact"\ndate = "2019"\nsource = "sheet-2020"\n',
+        encoding="utf-8",
+    )
+    alone = dataset.load(small)
+    together = dataset.load(small, also=[extra])
+    assert len(_cache_files(_private_cache)) == 2
+    assert "extra" in [fact.id for fact in together.facts] and "extra" not in [fact.id for fact in alone.facts]
+    assert dataset.load(small) == alone and dataset.load(small, also=[extra]) == together
 
 
 def test_read_only_cache_directory_never_breaks_a_query(

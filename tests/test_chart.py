@@ -1,19 +1,30 @@
-"""`usco chart MEASURE` (design §3): bars grouped by kind of period, drawn with Rich or as TSV."""
+"""`usco chart MEASURE` (design §3, §4): one measure, one scale, time order, gaps, marks; data and SVG."""
 
 from __future__ import annotations
 
 import io
-import re
+import json
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from usco import dataset, query
-from usco.chart import PeriodKind, Series, chart_series
-from usco.chart_view import TSV_COLUMNS, bar_length, chart_tsv, draw_chart
-from usco.model import PartialDate
+from usco import dataset, query, table
+from usco.chart import Gap, Series, chart_series
+from usco.chart_view import (
+    BLOCKS,
+    CHART_COLUMNS,
+    FINAL_BLOCK,
+    NOT_FINAL_BLOCK,
+    SLIVER,
+    SUPERSEDED_BLOCK,
+    bar_length,
+    chart_listing,
+    draw_chart,
+)
+from usco.formats import OutputFormat, render
 from usco.query import Filters, View
 
 WriteDataset = Callable[[str], Path]
@@ -23,44 +34,38 @@ def source(key: str, date: str, short: str | None = None) -> str:
     """A [sources] table; *date* is TOML as written (2021-03-04 a TOML date, '"2021"' a string)."""
     named = f'short = "{short}"\n' if short else ""
     return (
-        f'\n[sources.{key}]\ntitle = "Title {key}"\npublisher = "Publisher"\n'
+        f'\n[sources.{key}]\ntitle = "Title {key}"\npublisher = "Publisher"\nkind = "government"\n'
         f'url = "https://example.org/{key}"\ndate = {date}\n{named}'
     )
 
 
-def fact(fact_id: str, date: str, value: int | float | None, src: str, **extra: str) -> str:
-    """A [[facts]] of measure "m" (hectares); *date* and *extra* are TOML as written."""
-    fields = {"topic": '"security"', "text": f'"Fact {fact_id}"', "measure": '"m"', **extra}
-    if value is not None:
-        fields |= {"value": repr(value), "unit": '"hectares"'}
+def fact(fact_id: str, date: str, value: int | float, src: str, unit: str = "USD", **extra: str) -> str:
+    fields = {"topic": '"aid"', "text": f'"Fact {fact_id}"', "measure": '"m"', "value": repr(value),
+              "unit": f'"{unit}"', **extra}  # fmt: skip
     lines = [f'id = "{fact_id}"', f"date = {date}", f'source = "{src}"']
     return "\n[[facts]]\n" + "\n".join(lines + [f"{key} = {value}" for key, value in fields.items()]) + "\n"
 
 
-MEASURE = '\n[measures.m]\nlabel = "Coca cultivation"\nunit = "hectares"\n'
+def measure(period: str, unit: str = "USD", label: str = "Obligations") -> str:
+    return f'\n[measures.m]\nlabel = "{label}"\nunit = "{unit}"\nperiod = "{period}"\n'
 
-#: One measure with every kind of period; listed out of order on purpose.
-MIXED = (
-    source("early", "2019-05-01", "Early report")
-    + source("late", "2021-12-31", "Late report")
-    + source("sheet", "2020-09-18", "Sheet")
-    + MEASURE
-    + fact("year-2020-first", '"2020"', 150_000, "early", qualifier='"estimated"')
-    + fact("year-2020", '"2020"', 245_000, "late")
-    + fact("year-2019", '"2019"', 212_000, "early", qualifier='"nearly"')
-    + fact("month", '"2021-03"', 20_000, "late")
-    + fact("day", "2021-06-30", 100_000.5, "late")
-    + fact("total-2020", '"2016"', 1_000_000, "sheet", end="2020-09-18", qualifier='"more_than"')
-    + fact("total-2021", '"2016"', 1_500_000, "late", end="2021-12-31")
+
+#: Fiscal years, listed out of order, with a gap (FY2014–FY2016), the transition
+#: quarter, a provisional and a partial figure, and a revision.
+FISCAL = (
+    source("r1", "2024-12-22", "Release 1")
+    + source("r2", "2025-04-02", "Release 2")
+    + measure("fiscal_year")
+    + fact("fy2017", '"2017"', 500_000_000, "r2")
+    + fact("fy1976", '"1976"', 49_204_000, "r2")
+    + fact("tq1976", '"1976-07"', 13_701_000, "r2", end='"1976-09"')
+    + fact("fy1977", '"1977"', 9_748_000, "r2")
+    + fact("fy2013", '"2013"', 250_000_000, "r2", qualifier='"more_than"')
+    + fact("fy2024-old", '"2024"', 34_743_304, "r1", status='"provisional"')
+    + fact("fy2024", '"2024"', 447_245_358, "r2", status='"provisional"')
+    + fact("fy2025", '"2025"', 178_808_005, "r2", status='"partial"', end="2025-04-02")
+    + fact("fy2012", '"2012"', 1_000_000_000, "r2")
 )
-
-LABEL_SHAPES = {
-    PeriodKind.YEAR: r"[0-9]{4}",
-    PeriodKind.MONTH: r"[0-9]{4}-[0-9]{2}",
-    PeriodKind.DAY: r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
-    PeriodKind.RUNNING_TOTAL: r"[0-9-]+ – [0-9-]+",
-    PeriodKind.SPAN: r"[0-9-]+ – [0-9-]+",
-}
 
 
 def series_of(path: Path, *, view: View | None = None) -> Series:
@@ -69,242 +74,260 @@ def series_of(path: Path, *, view: View | None = None) -> Series:
     return chart_series(selection, query.find_measure(data, "m"))
 
 
-def drawn(series: Series, width: int = 100, label: str = "Coca cultivation") -> str:
+def drawn(series: Series, width: int = 100) -> str:
     console = Console(file=io.StringIO(), width=width, color_system=None)
-    draw_chart(console, series, label)
-    assert isinstance(console.file, io.StringIO)
-    return console.file.getvalue()
+    return table.draw(lambda console: draw_chart(console, series, series.measure.label), console)
 
 
 def bar_line(output: str, label: str) -> str:
-    """The drawn line of the period *label* (the only one starting with it)."""
+    """The drawn line of the period *label* (the only one starting with it and a space)."""
     [line] = [line for line in output.splitlines() if line.startswith(label + " ")]
     return line
 
 
+def blocks(line: str) -> int:
+    return sum(line.count(character) for character in BLOCKS)
+
+
 @pytest.fixture
-def mixed(write_dataset: WriteDataset) -> Series:
-    return series_of(write_dataset(MIXED))
+def fiscal(write_dataset: WriteDataset) -> Path:
+    return write_dataset(FISCAL)
 
 
 # ---------------------------------------------------------------- the data
 
 
-def test_one_group_per_kind_in_a_fixed_order(mixed: Series) -> None:
-    assert [group.kind for group in mixed.groups] == [
-        PeriodKind.YEAR,
-        PeriodKind.MONTH,
-        PeriodKind.DAY,
-        PeriodKind.RUNNING_TOTAL,
-    ]
-    assert [group.heading for group in mixed.groups] == ["calendar years", "months", "days", "running totals to a date"]
+def test_bars_are_in_time_order_with_gaps_and_the_transition_quarter(fiscal: Path) -> None:
+    series = series_of(fiscal)
+    labels = [entry.label for entry in series.entries]
+    assert labels == [
+        "FY1976", "TQ 1976", "FY1977", "FY1978–FY2011", "FY2012", "FY2013", "FY2014–FY2016", "FY2017",
+        "FY2018–FY2023", "FY2024", "FY2025",
+    ]  # fmt: skip
+    assert [type(entry) is Gap for entry in series.entries].count(True) == 3
 
 
-def test_kinds_are_never_mixed_in_a_group(mixed: Series) -> None:
-    for group in mixed.groups:
-        for bar in group.bars:
-            assert re.fullmatch(LABEL_SHAPES[group.kind], bar.label), (group.kind, bar.label)
+def test_fiscal_years_are_never_called_calendar_years(fiscal: Path) -> None:
+    output = drawn(series_of(fiscal))
+    assert "calendar" not in output
+    assert "fiscal year" in output.splitlines()[1]
+    assert "TQ 1976: the July–September 1976 transition quarter" in output
 
 
-def test_bars_are_ordered_by_period(mixed: Series) -> None:
-    assert [[bar.label for bar in group.bars] for group in mixed.groups] == [
-        ["2019", "2020"],
-        ["2021-03"],
-        ["2021-06-30"],
-        ["2016 – 2020-09-18", "2016 – 2021-12-31"],
-    ]
+def test_one_scale_for_every_bar(fiscal: Path) -> None:
+    series = series_of(fiscal)
+    assert series.largest == 1_000_000_000
+    output = drawn(series, width=140)
+    full = blocks(bar_line(output, "FY2012"))
+    assert full > 40
+    for bar in series.bars:
+        expected = bar_length(bar.value, series.largest, full)
+        line = bar_line(output, bar.label)
+        assert blocks(line) == expected or (expected == 0 and SLIVER in line)
 
 
-def test_bar_carries_figure_words_and_source(mixed: Series) -> None:
-    bar = mixed.groups[0].bars[0]
-    assert (bar.fact_id, bar.value, bar.unit, bar.qualifier.value) == ("year-2019", 212_000, "hectares", "nearly")
-    assert bar.figure == "nearly 212,000 hectares"
-    assert (bar.source.name, bar.source_date, bar.superseded) == ("Early report", "2019-05-01", False)
-    assert [source.id for source in mixed.sources] == ["early", "sheet", "late"]
+def test_gaps_are_rows_that_say_so(fiscal: Path) -> None:
+    output = drawn(series_of(fiscal))
+    line = bar_line(output, "FY2014–FY2016")
+    assert line.endswith("(no figure)")
+    assert blocks(line) == 0
 
 
-def test_revisions_follow_the_selection(write_dataset: WriteDataset) -> None:
-    path = write_dataset(MIXED)
-    current = series_of(path)
-    assert [bar.fact_id for bar in current.groups[0].bars] == ["year-2019", "year-2020"]
-    history = series_of(path, view=View(history=True))
-    years = history.groups[0].bars
-    assert [(bar.fact_id, bar.superseded_by) for bar in years] == [
-        ("year-2019", None),
-        ("year-2020-first", "year-2020"),  # oldest source first
-        ("year-2020", None),
-    ]
-    assert "an estimated 150,000 hectares (superseded)" in drawn(history)
-    assert "150,000" not in drawn(current)
+def test_non_final_bars_are_marked(fiscal: Path) -> None:
+    output = drawn(series_of(fiscal))
+    partial, provisional, final = bar_line(output, "FY2025"), bar_line(output, "FY2024"), bar_line(output, "FY2017")
+    assert partial.endswith("$178,808,005 (partial to 2025-04-02)")
+    assert NOT_FINAL_BLOCK in partial and FINAL_BLOCK not in partial
+    assert provisional.endswith("$447,245,358 (provisional)")
+    assert set(final.split()[1]) == {FINAL_BLOCK}
+    assert "not final" in output
 
 
-def test_as_of_view_charts_the_record_as_it_stood(write_dataset: WriteDataset) -> None:
-    series = series_of(write_dataset(MIXED), view=View(as_of=PartialDate.parse("2020")))
-    assert [bar.fact_id for bar in series.bars] == ["year-2019", "year-2020-first", "total-2020"]
+def test_qualifiers_are_kept(fiscal: Path) -> None:
+    assert bar_line(drawn(series_of(fiscal)), "FY2013").endswith("more than $250 million")
 
 
-def test_spans_that_are_not_running_totals_are_periods(write_dataset: WriteDataset) -> None:
-    """Jan–Nov of successive years, published later: plain periods, apart from running totals."""
+def test_history_marks_superseded_versions(fiscal: Path) -> None:
+    current = series_of(fiscal)
+    assert "$34,743,304" not in drawn(current)
+    output = drawn(series_of(fiscal, view=View(history=True)))
+    lines = [line for line in output.splitlines() if line.startswith("FY2024 ")]
+    assert len(lines) == 2  # oldest source first
+    assert lines[0].endswith("$34,743,304 (said 2024-12-22; provisional; superseded)")
+    assert SUPERSEDED_BLOCK in lines[0]
+    assert NOT_FINAL_BLOCK in lines[1]
+
+
+def test_years_with_gaps_collapse_runs(write_dataset: WriteDataset) -> None:
     text = (
-        source("r2008", '"2008"')
-        + source("r2009", '"2009"')
-        + source("sheet", "2020-09-18")
-        + MEASURE
-        + fact("jan-nov-2008", '"2008-01"', 10, "r2009", end='"2008-11"')
-        + fact("jan-nov-2007", '"2007-01"', 7, "r2008", end='"2007-11"')
-        + fact("since-2016", '"2016"', 1_000, "sheet", end="2020-09-18")
+        source("s", "2023-09-11")
+        + measure("year", "hectares", "Coca")
+        + fact("a", '"2012"', 48_000, "s", "hectares")
+        + fact("b", '"2019"', 154_000, "s", "hectares")
+        + fact("c", '"2021"', 204_000, "s", "hectares")
+        + fact("d", '"2022"', 230_000, "s", "hectares", qualifier='"nearly"')
     )
     series = series_of(write_dataset(text))
-    assert [(group.heading, [bar.fact_id for bar in group.bars]) for group in series.groups] == [
-        ("running totals to a date", ["since-2016"]),
-        ("periods", ["jan-nov-2007", "jan-nov-2008"]),
-    ]
+    assert [entry.label for entry in series.entries] == ["2012", "2013–2018", "2019", "2020", "2021", "2022"]
+    output = drawn(series)
+    assert "FY" not in output
+    assert bar_line(output, "2020").endswith("(no figure)")
 
 
-def test_overlapping_spans_are_one_running_total(write_dataset: WriteDataset) -> None:
-    """A total seen at several dates stays on one axis, even when one was reported later."""
+def test_months_have_gaps(write_dataset: WriteDataset) -> None:
     text = (
-        source("a", "2020-10-26")
-        + source("b", "2021-07-23")
-        + MEASURE
-        + fact("to-august", '"2020"', 23, "a", end='"2020-08"')
-        + fact("to-july", '"2020"', 122, "b", end="2021-07-23")
+        source("s", "2024-06-30")
+        + measure("month", "people")
+        + fact("a", '"2023-11"', 30, "s", "people")
+        + fact("b", '"2024-02"', 10, "s", "people")
+        + fact("c", '"2024-04"', 20, "s", "people")
     )
-    [group] = series_of(write_dataset(text)).groups
-    assert (group.kind, [bar.label for bar in group.bars]) == (
-        PeriodKind.RUNNING_TOTAL,
-        ["2020 – 2020-08", "2020 – 2021-07-23"],
+    labels = [entry.label for entry in series_of(write_dataset(text)).entries]
+    assert labels == ["2023-11", "2023-12 – 2024-01", "2024-02", "2024-03", "2024-04"]
+
+
+def test_points_and_running_totals_have_no_gaps(write_dataset: WriteDataset) -> None:
+    points = (
+        source("s", "2024-06-30")
+        + measure("point", "people")
+        + fact("late", "2024-05-31", 2_860_000, "s", "people")
+        + fact("early", '"2019-03"', 1_260_000, "s", "people", qualifier='"more_than"')
     )
-
-
-# ---------------------------------------------------------------- drawing
-
-
-def test_chart_shows_headings_periods_figures_and_sources(mixed: Series) -> None:
-    output = drawn(mixed)
-    assert output.startswith("Coca cultivation\n")
-    for heading in ("calendar years", "months", "days", "running totals to a date"):
-        assert heading in output.splitlines()
-    assert bar_line(output, "2019").endswith("nearly 212,000 hectares")
-    assert bar_line(output, "2016 – 2020-09-18").endswith("more than 1 million hectares")
-    assert "100,000.5 hectares" in output
-    assert "Sources: Early report (2019-05-01); Sheet (2020-09-18); Late report (2021-12-31)" in output
-
-
-def test_qualifier_words_are_drawn(write_dataset: WriteDataset) -> None:
-    text = (
-        source("s", "2021-07-16")
-        + MEASURE.replace('"hectares"', '"metric tons"')
-        + fact("seized", '"2020"', 580, "s", qualifier='"nearly"').replace('"hectares"', '"metric tons"')
+    series = series_of(write_dataset(points))
+    assert [entry.label for entry in series.entries] == ["2019-03", "2024-05-31"]
+    totals = (
+        source("a", "2020-09-18")
+        + source("b", "2024-06-30")
+        + measure("running_total")
+        + fact("to-2024", '"2016"', 1_500_000_000, "b", end='"2024-06"')
+        + fact("to-2020", '"2016"', 1_000_000_000, "a", end="2020-09-18")
     )
-    series = series_of(write_dataset(text))
-    assert "nearly 580 metric tons" in drawn(series)
-    assert "\tnearly\tnearly 580 metric tons\t" in chart_tsv(series)
+    series = series_of(write_dataset(totals))
+    assert [bar.fact_id for bar in series.entries] == ["to-2020", "to-2024"]  # type: ignore[union-attr]
+    output = drawn(series)
+    assert blocks(bar_line(output, "2016 – 2020-09-18")) == round(blocks(bar_line(output, "2016 – 2024-06")) * 2 / 3)
 
 
-def blocks(line: str) -> int:
-    return line.count("█")
-
-
-def test_bars_scale_with_the_width(mixed: Series) -> None:
-    narrow, wide = drawn(mixed, width=60), drawn(mixed, width=140)
-    assert blocks(bar_line(wide, "2020")) > blocks(bar_line(narrow, "2020")) + 60
-    for output, width in ((narrow, 60), (wide, 140)):
-        assert max(len(line) for line in output.splitlines() if "█" in line) <= width
-
-
-def test_bars_are_proportional_within_their_group(mixed: Series) -> None:
-    output = drawn(mixed, width=140)
-    largest, smaller = blocks(bar_line(output, "2020")), blocks(bar_line(output, "2019"))
-    assert smaller == round(largest * 212_000 / 245_000)
-    # Each group has its own scale: a group's largest bar is full length.
-    assert blocks(bar_line(output, "2021-03")) == largest
-    assert blocks(bar_line(output, "2016 – 2021-12-31")) == largest
-
-
-def test_bar_length() -> None:
-    assert bar_length(50, 100, 40) == 20
-    assert bar_length(100, 100, 40) == 40
-    assert bar_length(0, 0, 40) == 0
-
-
-def test_tiny_value_is_not_drawn_as_zero(write_dataset: WriteDataset) -> None:
-    text = source("s", "2021-01-01") + MEASURE + fact("big", '"2020"', 1_000_000, "s") + fact("tiny", '"2019"', 1, "s")
-    line = bar_line(drawn(series_of(write_dataset(text))), "2019")
-    assert "▏" in line
-    assert "█" not in line
-
-
-def test_one_period_still_draws(write_dataset: WriteDataset) -> None:
-    text = source("s", "2021-01-01") + MEASURE + fact("only", '"2020"', 83_000, "s")
-    output = drawn(series_of(write_dataset(text)), width=80)
-    line = bar_line(output, "2020")
-    assert line.endswith("83,000 hectares")
-    assert blocks(line) == 80 - len("2020") - len("83,000 hectares") - 4
-
-
-def test_narrow_terminal_puts_the_bar_under_its_figure(mixed: Series) -> None:
-    output = drawn(mixed, width=30)
-    lines = output.splitlines()
-    index = lines.index("2019  nearly 212,000 hectares")
-    assert set(lines[index + 1].strip()) == {"█"}
-    assert max(len(line) for line in lines if "█" in line) <= 30
+def test_narrow_terminal_keeps_figures_whole(fiscal: Path) -> None:
+    for width in (30, 40):
+        output = drawn(series_of(fiscal), width=width)
+        assert max(len(line) for line in output.splitlines()) <= width
+        assert "$178,808,005" in output and "(partial to 2025-04-02)" in output
+        assert not any(line.endswith(" ") for line in output.splitlines())
 
 
 def test_empty_series_says_so(write_dataset: WriteDataset) -> None:
-    data = dataset.load(write_dataset(source("s", "2021-01-01") + MEASURE + fact("x", '"2020"', 1, "s")))
+    data = dataset.load(write_dataset(source("s", "2021-01-01") + measure("year") + fact("x", '"2020"', 1, "s")))
     selection = query.select(data, filters=Filters(measures=["m"], words=["nothing matches"]))
     series = chart_series(selection, data.measures["m"])
-    assert series.groups == ()
-    assert drawn(series) == "Coca cultivation\nno figures to chart\n"
+    assert series.entries == ()
+    assert drawn(series) == "Obligations\nno figures to chart\n"
 
 
 HOSTILE = (
     source("s", "2021-01-01", "[red]Sheet[/red] \x1b[31m")
-    + '\n[measures.m]\nlabel = "[bold]Coca[/bold]"\nunit = "[i]ha[/i]"\n'
-    + fact("x", '"2020"', 5, "s").replace('"hectares"', '"[i]ha[/i]"')
+    + '\n[measures.m]\nlabel = "[bold]Coca[/bold] <script>alert(1)</script> & \\u202e"\nunit = "[i]ha[/i]"\n'
+    + '\nperiod = "year"\n'
+    + fact("x", '"2020"', 5, "s", "[i]ha[/i]")
 ).replace("\x1b", "\\u001b")
 
 
-@pytest.mark.parametrize("color", [None, "truecolor"])
-def test_markup_and_escapes_in_labels_are_printed_literally(write_dataset: WriteDataset, color: str | None) -> None:
+def test_markup_and_escapes_in_labels_are_printed_literally(write_dataset: WriteDataset) -> None:
     series = series_of(write_dataset(HOSTILE))
-    console = Console(file=io.StringIO(), width=100, color_system=color, force_terminal=color is not None)  # type: ignore[arg-type]
+    console = Console(file=io.StringIO(), width=100, color_system="truecolor", force_terminal=True)
     draw_chart(console, series, series.measure.label)
     assert isinstance(console.file, io.StringIO)
     output = console.file.getvalue()
     assert "[bold]Coca[/bold]" in output
-    assert "5 [i]ha[/i]" in output
-    assert "[red]Sheet[/red] \\x1b[31m (2021-01-01)" in output
-    assert "\x1b[31m" not in output
+    assert "\\x1b[31m" in output and "\x1b[31m" not in output
+    assert "\u202e" not in output
 
 
-def test_tsv_escapes_controls(write_dataset: WriteDataset) -> None:
-    tsv = chart_tsv(series_of(write_dataset(HOSTILE)))
-    assert "\x1b" not in tsv
-    assert tsv.splitlines()[1] == "year\t2020\t5\t[i]ha[/i]\texact\t5 [i]ha[/i]\ts\t2021-01-01"
+# ---------------------------------------------------------------- the data of the bars
 
 
-# ---------------------------------------------------------------- TSV for a pipe
+def test_listing_has_the_bars_not_the_gaps(fiscal: Path) -> None:
+    listing = chart_listing(series_of(fiscal))
+    assert listing.header == CHART_COLUMNS
+    assert [record[0] for record in listing.records] == [
+        "FY1976", "TQ 1976", "FY1977", "FY2012", "FY2013", "FY2017", "FY2024", "FY2025",
+    ]  # fmt: skip
+    objects = json.loads(render(listing, OutputFormat.JSON))
+    assert objects[-1] == {
+        "period": "FY2025", "start": "2025", "end": "2025-04-02", "value": 178808005, "unit": "USD",
+        "qualifier": "exact", "status": "partial", "figure": "$178,808,005", "fact_id": "fy2025",
+        "source_id": "r2", "source_date": "2025-04-02",
+    }  # fmt: skip
+    tsv = render(listing, OutputFormat.TSV)
+    assert tsv.splitlines()[0] == "\t".join(CHART_COLUMNS)
+    assert "no figure" not in tsv
 
 
-def test_tsv(mixed: Series) -> None:
-    assert chart_tsv(mixed) == (
-        "\t".join(TSV_COLUMNS) + "\n"
-        "year\t2019\t212000\thectares\tnearly\tnearly 212,000 hectares\tearly\t2019-05-01\n"
-        "year\t2020\t245000\thectares\texact\t245,000 hectares\tlate\t2021-12-31\n"
-        "month\t2021-03\t20000\thectares\texact\t20,000 hectares\tlate\t2021-12-31\n"
-        "day\t2021-06-30\t100000.5\thectares\texact\t100,000.5 hectares\tlate\t2021-12-31\n"
-        "running-total\t2016/2020-09-18\t1000000\thectares\tmore_than\tmore than 1 million hectares"
-        "\tsheet\t2020-09-18\n"
-        "running-total\t2016/2021-12-31\t1500000\thectares\texact\t1.5 million hectares\tlate\t2021-12-31\n"
-    )
+def test_listing_with_history_names_the_newer_version(fiscal: Path) -> None:
+    listing = chart_listing(series_of(fiscal, view=View(history=True)), history=True)
+    assert listing.header[-1] == "superseded_by"
+    rows = [record for record in listing.records if record[0] == "FY2024"]
+    assert [(row[8], row[-1]) for row in rows] == [("fy2024-old", "fy2024"), ("fy2024", None)]
+    csv = render(listing, OutputFormat.CSV)
+    assert csv.splitlines()[0].endswith(",superseded_by")
 
 
-def test_tsv_without_header_and_with_history(write_dataset: WriteDataset) -> None:
-    series = series_of(write_dataset(MIXED), view=View(history=True))
-    lines = chart_tsv(series, header=False, history=True).splitlines()
-    assert lines[0].startswith("year\t2019\t")
-    assert lines[1].endswith("\tearly\t2019-05-01\tyear-2020")
-    assert lines[2].endswith("\tlate\t2021-12-31\t")
-    assert chart_tsv(series, history=True).splitlines()[0].endswith("\tsource_date\tsuperseded_by")
+def test_cli_chart_formats(usco: Callable[..., object], fiscal: Path) -> None:
+    result = usco("chart", "m", "-f", "csv", data=fiscal)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert result.stdout.splitlines()[0] == ",".join(CHART_COLUMNS)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- SVG
+
+
+def test_svg_is_a_real_chart(usco: Callable[..., object], fiscal: Path, tmp_path: Path) -> None:
+    target = tmp_path / "chart.svg"
+    result = usco("chart", "m", "--svg", str(target), data=fiscal)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    content = target.read_text(encoding="utf-8")
+    root = ElementTree.fromstring(content)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg"
+    assert root.find(f"{ns}title").text == "Obligations"  # type: ignore[union-attr]
+    texts = [element.text or "" for element in root.iter(f"{ns}text")]
+    assert "$0" in texts and "$1B" in texts and "$200M" in texts  # ticks at round values
+    assert "US dollars (current)" in texts  # the axis' unit
+    assert "FY2012" in texts and "TQ 1976" in texts and "FY2014–FY2016" in texts
+    assert "$178,808,005 (partial to 2025-04-02)" in texts
+    assert "Source: Release 2 (2025-04-02), government" in texts and "https://example.org/r2" in texts
+    assert len(list(root.iter(f"{ns}rect"))) >= 8
+    lowered = content.lower()
+    assert "<script" not in lowered and "@import" not in lowered and "url(http" not in lowered
+    assert "href" not in lowered
+    assert "sans-serif" in content
+
+
+def test_svg_refuses_to_overwrite_without_force(usco: Callable[..., object], fiscal: Path, tmp_path: Path) -> None:
+    target = tmp_path / "chart.svg"
+    target.write_text("keep me", encoding="utf-8")
+    result = usco("chart", "m", "--svg", str(target), data=fiscal)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "--force" in result.stderr  # type: ignore[attr-defined]
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert usco("chart", "m", "--svg", str(target), "--force", data=fiscal).exit_code == 0  # type: ignore[attr-defined]
+    assert target.read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_svg_escapes_hostile_text(write_dataset: WriteDataset, tmp_path: Path) -> None:
+    from usco.svg import chart_svg
+
+    series = series_of(write_dataset(HOSTILE))
+    content = chart_svg(series, series.measure.label)
+    root = ElementTree.fromstring(content)
+    assert "<script" not in content
+    assert root.find("{http://www.w3.org/2000/svg}title").text.startswith("[bold]Coca[/bold] <script>")  # type: ignore[union-attr]
+    assert "\x1b" not in content and "\u202e" not in content
+
+
+def test_svg_module_is_only_imported_for_svg() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, usco.cli, usco.chart_view; print('usco.svg' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

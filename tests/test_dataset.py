@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from usco import dataset
-from usco.model import DatasetError, Fact, PartialDate, Problem, Qualifier, Topic
+from usco.model import DatasetError, DatasetReadError, Fact, PartialDate, Problem, Qualifier, Topic
 
 WriteDataset = Callable[[str], Path]
 
@@ -81,6 +81,20 @@ def problems_in(path: Path) -> list[Problem]:
 
 def located(problems: list[Problem]) -> list[tuple[str, str | None]]:
     return [(problem.where, problem.field) for problem in problems]
+
+
+def entry_lines(text: str, where: str) -> list[int]:
+    """The lines where the entry *where* ("fact 'a'", "fact #2", "source 'x'") may begin in *text*."""
+    lines = text.splitlines()
+    facts = [number for number, line in enumerate(lines, start=1) if line == "[[facts]]"]
+    if where.startswith("fact #"):
+        return [facts[int(where.removeprefix("fact #")) - 1]]
+    if where.startswith("fact "):
+        fact_id = where.removeprefix("fact ").strip("'")
+        ends = [*facts[1:], len(lines) + 1]
+        return [start for start, end in zip(facts, ends, strict=True) if f'id = "{fact_id}"' in lines[start : end - 1]]
+    kind, key = where.split(" ", 1)
+    return [number for number, line in enumerate(lines, start=1) if line == f"[{kind}s.{key.strip(chr(39))}]"]
 
 
 # ---------------------------------------------------------------- a valid dataset
@@ -253,9 +267,13 @@ def test_each_rule_is_reported_with_fact_and_field(
         dataset.load(path)
 
     assert located(list(caught.value.problems)) == expected
-    # The one-line message a command prints names the file, the fact and the field.
+    # The one-line message a command prints names the file, the line where the entry begins, the fact
+    # and the field.
     where, field = expected[0]
-    assert str(caught.value).startswith(f"{path}: {where}, field '{field}': ")
+    first = caught.value.problems[0]
+    assert first.line in entry_lines(path.read_text(encoding="utf-8"), where), first
+    assert str(caught.value).startswith(f"{path}:{first.line}: {where}, field '{field}': ")
+    assert all(problem.file == path for problem in caught.value.problems)
 
 
 def test_every_problem_in_a_file_is_reported_at_once(write_dataset: WriteDataset) -> None:
@@ -309,6 +327,27 @@ def test_a_broken_entry_is_not_also_reported_as_a_missing_reference(write_datase
     assert {"source 'broken'", "fact 'a'"} <= {problem.where for problem in problems}
 
 
+def test_a_duplicate_id_says_where_the_other_one_is(write_dataset: WriteDataset) -> None:
+    path = write_dataset(HEAD + fact() + fact(text="Again"))
+    (problem,) = problems_in(path)
+    first_line = entry_lines(path.read_text(encoding="utf-8"), "fact 'a'")[0]
+    assert problem.message == f"duplicate id: another fact has it ({path}, line {first_line})"
+
+
+def test_problems_in_an_included_file_name_that_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "main.toml").write_text('include = ["more.toml"]\n' + HEAD, encoding="utf-8")
+    more = tmp_path / "more.toml"
+    more.write_text("colour = 1\n" + fact(part_of="b") + fact(id="b", part_of="a", topic="sports"), encoding="utf-8")
+    problems = problems_in(tmp_path / "main.toml")
+    assert {problem.file for problem in problems} == {more}
+    assert sorted((problem.where, problem.field, problem.line) for problem in problems) == [
+        ("fact 'a'", "part_of", 3),
+        ("fact 'b'", "part_of", 11),
+        ("fact 'b'", "topic", 11),
+        ("file", "colour", None),
+    ]
+
+
 # ---------------------------------------------------------------- TOML syntax
 
 SYNTAX = [
@@ -338,10 +377,11 @@ def test_toml_syntax_error_gives_line_and_column(
         dataset.load(path)
 
     message = str(caught.value)
-    assert message.startswith(f"{path}: ")
-    position = re.search(r"line (\d+), column (\d+)", message)
+    assert isinstance(caught.value, DatasetReadError)
+    position = re.fullmatch(rf"{re.escape(str(path))}:(\d+): TOML syntax error: .+ \(column (\d+)\)", message)
     assert position, message
     assert int(position[1]) in (line if isinstance(line, tuple) else (line,)), message
+    assert caught.value.problems[0].line == int(position[1])
     assert len(caught.value.problems) == 1
 
 
@@ -349,9 +389,9 @@ def test_unterminated_multiline_string_points_at_a_line(write_dataset: WriteData
     # The parser only notices at the end of the file; the user still needs a line to look at:
     # where the string opens (2) or at least where the file ends (3).
     path = write_dataset('x = 1\ny = """abc\n')
-    with pytest.raises(DatasetError) as caught:
+    with pytest.raises(DatasetReadError) as caught:
         dataset.load(path)
-    position = re.search(r"line (\d+), column (\d+)", str(caught.value))
+    position = re.match(rf"{re.escape(str(path))}:(\d+): TOML syntax error: .*\(column \d+\)$", str(caught.value))
     assert position, str(caught.value)
     assert int(position[1]) in (2, 3)
 
@@ -361,13 +401,13 @@ def test_unterminated_multiline_string_points_at_a_line(write_dataset: WriteData
 
 def test_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "nope.toml"
-    with pytest.raises(DatasetError, match="no such file") as caught:
+    with pytest.raises(DatasetReadError, match="no such file") as caught:
         dataset.load(path)
-    assert str(path) in str(caught.value)
+    assert str(caught.value) == f"{path}: no such file"
 
 
 def test_directory(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match="directory") as caught:
+    with pytest.raises(DatasetReadError, match="directory") as caught:
         dataset.load(tmp_path)
     assert str(tmp_path) in str(caught.value)
 
@@ -382,7 +422,7 @@ def test_empty_file_is_an_empty_dataset(write_dataset: WriteDataset) -> None:
 def test_invalid_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.toml"
     path.write_bytes('[sources.a]\ntitle = "Bogotá"\n'.encode("latin-1"))
-    with pytest.raises(DatasetError, match="UTF-8") as caught:
+    with pytest.raises(DatasetReadError, match="UTF-8") as caught:
         dataset.load(path)
     assert str(path) in str(caught.value)
 

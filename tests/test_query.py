@@ -74,14 +74,15 @@ DATED = source("s", "2024-01-01") + "".join(
 @pytest.mark.parametrize(
     ("since", "until", "expected"),
     [
-        ("2016", None, ["d-2016", "d-2016-01-01", "d-2016-03-31", "d-2016-04-01", "d-2016-12", "d-2017"]),
+        # (d-2016-01-01 lists before d-2016: both begin on 2016-01-01, the day ends first)
+        ("2016", None, ["d-2016-01-01", "d-2016", "d-2016-03-31", "d-2016-04-01", "d-2016-12", "d-2017"]),
         (
             None,
             "2016",
-            ["d-2015-12", "d-2015-12-31", "d-2016", "d-2016-01-01", "d-2016-03-31", "d-2016-04-01", "d-2016-12"],
+            ["d-2015-12", "d-2015-12-31", "d-2016-01-01", "d-2016", "d-2016-03-31", "d-2016-04-01", "d-2016-12"],
         ),
-        ("2016", "2016", ["d-2016", "d-2016-01-01", "d-2016-03-31", "d-2016-04-01", "d-2016-12"]),
-        (None, "2016-03", ["d-2015-12", "d-2015-12-31", "d-2016", "d-2016-01-01", "d-2016-03-31"]),
+        ("2016", "2016", ["d-2016-01-01", "d-2016", "d-2016-03-31", "d-2016-04-01", "d-2016-12"]),
+        (None, "2016-03", ["d-2015-12", "d-2015-12-31", "d-2016-01-01", "d-2016", "d-2016-03-31"]),
         ("2016-03-31", "2016-04-01", ["d-2016-03-31", "d-2016-04-01"]),
         ("2016-02", None, ["d-2016-03-31", "d-2016-04-01", "d-2016-12", "d-2017"]),
         ("2015-12", "2015-12", ["d-2015-12", "d-2015-12-31"]),
@@ -114,7 +115,8 @@ def test_until_month_includes_its_last_day_only(load: Load) -> None:
 
 def test_until_before_since_is_refused() -> None:
     with pytest.raises(ValueError, match="before"):
-        Filters(since=day("2020"), until=day("2010"))
+        Filters(since=day("2020"), until=day("2010")).checked()
+    assert Filters(since=day("2020"), until=day("2020")).checked() == Filters(since=day("2020"), until=day("2020"))
 
 
 # ---------------------------------------------------------------- other filters and search
@@ -137,7 +139,6 @@ MIXED = (
         (Filters(topics={Topic.AID, Topic.TRADE}), ["trade-goods", "aid-covid"]),
         (Filters(tags={"covid"}), ["aid-covid"]),
         (Filters(tags={"health"}), ["aid-covid"]),
-        (Filters(tags={"nothing"}), []),
         (Filters(sources={"other"}), ["trade-goods"]),
         (Filters(measures={"coca"}), ["coca-2019"]),
         (Filters(topics={Topic.AID}, sources={"other"}), []),
@@ -148,13 +149,35 @@ def test_filters(load: Load, filters: Filters, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("filters", "named", "suggested"),
+    [
+        (Filters(tags={"nothing"}), "no tag 'nothing'", None),
+        (Filters(tags={"covd"}), "no tag 'covd'", "covid"),
+        (Filters(sources={"othr"}), "no source 'othr'", "other"),
+        (Filters(measures={"coka"}), "no measure 'coka'", "coca"),
+    ],
+)
+def test_unknown_names_in_filters_are_errors_with_suggestions(
+    load: Load, filters: Filters, named: str, suggested: str | None
+) -> None:
+    # Design §3: never a silent empty result for a name that does not exist.
+    with pytest.raises(QueryError, match=named) as caught:
+        query.select(load(MIXED), filters=filters)
+    if suggested:
+        assert f"did you mean {suggested}" in str(caught.value)
+    else:
+        assert "did you mean" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
     ("words", "expected"),
     [
         (["covid"], ["aid-covid"]),  # text, id and tag
         (["COVID-19", "ASSISTANCE"], ["aid-covid"]),  # case-insensitive
         (["covid", "trade"], []),  # every word must match
         (["health"], ["aid-covid"]),  # a tag only
-        (["peace-acc"], ["peace-accord"]),  # a part of the id
+        (["peace-acc"], ["peace-accord"]),  # the start of the words of the id
+        (["ovid"], []),  # words match from their start, not anywhere inside
         (["partnership"], ["peace-accord", "coca-2019", "aid-covid"]),  # the source title
         (["overview", "goods"], ["trade-goods"]),  # source title and text
         (["zzz"], []),
@@ -169,6 +192,7 @@ def test_order_is_oldest_first_by_first_day_then_id(load: Load) -> None:
         fact(fact_id, date)
         for fact_id, date in [
             ("b-year", '"2019"'),
+            ("a-year", '"2019"'),
             ("late", "2019-12-31"),
             ("a-day", "2019-01-01"),
             ("c-month", '"2019-01"'),
@@ -176,8 +200,9 @@ def test_order_is_oldest_first_by_first_day_then_id(load: Load) -> None:
             ("mid", '"2019-06"'),
         ]
     )
-    # 2019, 2019-01 and 2019-01-01 all begin on 2019-01-01: ordered by id.
-    assert ids(query.select(load(text))) == ["old", "a-day", "b-year", "c-month", "mid", "late"]
+    # 2019, 2019-01 and 2019-01-01 all begin on 2019-01-01: ordered by where they end (a fact
+    # without end ends with its date: the day, then the month, then the year), then by id.
+    assert ids(query.select(load(text))) == ["old", "a-day", "c-month", "a-year", "b-year", "mid", "late"]
 
 
 # ---------------------------------------------------------------- running totals

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from usco import dataset, query, render
-from usco.model import Qualifier, Topic
+from usco import dataset, formats, query
+from usco.formats import OutputFormat
+from usco.model import Qualifier, SourceKind, Status, Topic
 from usco.query import View
-from usco.render import OutputFormat
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed (pip install -e '.[test]')")
 
@@ -27,58 +27,81 @@ def validator() -> Any:
 
 
 @pytest.fixture(scope="module")
-def shipped() -> query.Selection:
-    return query.select(dataset.load(dataset.default_path()), view=View(history=True))
+def series(official_series: Path) -> query.Selection:
+    """Every version of about 1,000 official figures: partial, provisional, planned, superseded."""
+    return query.select(dataset.load(official_series), view=View(history=True))
 
 
 def problems(validator: Any, obj: Any) -> list[str]:
     return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(obj)]
 
 
-def test_every_fact_of_the_shipped_dataset_is_valid(validator: Any, shipped: query.Selection) -> None:
-    assert shipped.rows, "the shipped dataset has facts"
-    assert any(row.superseded_by for row in shipped.rows), "history includes superseded versions"
-    invalid = {row.fact.id: found for row in shipped.rows if (found := problems(validator, render.fact_object(row)))}
+@pytest.mark.slow
+def test_every_fact_of_the_official_series_is_valid(validator: Any, series: query.Selection) -> None:
+    assert series.rows, "the series have facts"
+    assert any(row.superseded_by for row in series.rows), "history includes superseded versions"
+    assert {row.fact.status for row in series.rows} >= {Status.PARTIAL, Status.PROVISIONAL}, "non-final figures"
+    invalid = {row.fact.id: found for row in series.rows if (found := problems(validator, formats.fact_object(row)))}
     assert invalid == {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.JSONL])
-def test_printed_output_is_valid(validator: Any, shipped: query.Selection, fmt: OutputFormat) -> None:
+def test_printed_output_is_valid(validator: Any, series: query.Selection, fmt: OutputFormat) -> None:
     """What a script reads: the printed text parsed back, not only the dict before printing."""
-    text = render.render(render.facts_listing(shipped, history=True), fmt)
+    text = formats.render(formats.facts_listing(series, history=True), fmt)
     objects = json.loads(text) if fmt is OutputFormat.JSON else [json.loads(line) for line in text.splitlines()]
-    assert len(objects) == len(shipped.rows)
+    assert len(objects) == len(series.rows)
     assert [found for obj in objects if (found := problems(validator, obj))] == []
 
 
 def test_small_dataset_facts_are_valid(validator: Any, small: Path) -> None:
-    """Nulls where a fact has no value, end, measure or part_of; a component with its whole."""
+    """Nulls where a fact has no value, end, measure or part_of, or its source no kind; a component with its whole."""
     for row in query.select(dataset.load(small)).rows:
-        assert problems(validator, render.fact_object(row)) == []
+        assert problems(validator, formats.fact_object(row)) == []
+
+
+def test_regional_fact_with_a_copy_of_its_source_is_valid(validator: Any, write_dataset: Any) -> None:
+    path = write_dataset(
+        '[sources.s]\ntitle = "T"\npublisher = "P"\nkind = "press"\nurl = "https://example.org/s"\n'
+        'copy_url = "https://archive.example.org/s"\ndate = 2021-01-01\n'
+        '[[facts]]\nid = "r"\ntopic = "aid"\ntext = "Regional aid"\nvalue = 5\nunit = "USD"\ndate = "2020"\n'
+        'regional = true\nsource = "s"\n'
+    )
+    (row,) = query.select(dataset.load(path)).rows
+    obj = formats.fact_object(row)
+    assert (obj["regional"], obj["source"]["kind"], obj["source"]["copy_url"]) == (
+        True,
+        "press",
+        "https://archive.example.org/s",
+    )
+    assert problems(validator, obj) == []
 
 
 @pytest.fixture
-def good(shipped: query.Selection) -> dict[str, Any]:
-    row = next(row for row in shipped.rows if row.fact.value is not None and row.fact.end is not None)
-    return render.fact_object(row)
+def good(small: Path) -> dict[str, Any]:
+    """A fact object with every field filled but part_of, superseded_by and the source's kind and copy."""
+    rows = query.select(dataset.load(small)).rows
+    row = next(row for row in rows if row.fact.measure is not None and row.fact.end is not None)
+    return formats.fact_object(row)
 
 
 def test_extra_field_fails(validator: Any, good: dict[str, Any]) -> None:
-    assert not validator.is_valid({**good, "figure": "more than $1 billion"})
+    assert not validator.is_valid({**good, "note": "more than $1 billion"})
     assert not validator.is_valid({**good, "source": {**good["source"], "short": "Sheet"}})
 
 
 @pytest.mark.parametrize(
     "name",
-    ["id", "topic", "text", "value", "unit", "qualifier", "date", "end", "measure", "part_of", "superseded_by", "tags",
-     "source"],
+    ["id", "topic", "text", "value", "unit", "qualifier", "figure", "date", "end", "status", "regional", "measure",
+     "part_of", "superseded_by", "tags", "source"],
 )  # fmt: skip
 def test_missing_field_fails(validator: Any, good: dict[str, Any], name: str) -> None:
     del good[name]
     assert not validator.is_valid(good)
 
 
-@pytest.mark.parametrize("name", ["id", "title", "publisher", "url", "date"])
+@pytest.mark.parametrize("name", ["id", "title", "publisher", "kind", "url", "copy_url", "date"])
 def test_missing_source_field_fails(validator: Any, good: dict[str, Any], name: str) -> None:
     del good["source"][name]
     assert not validator.is_valid(good)
@@ -97,6 +120,12 @@ def test_missing_source_field_fails(validator: Any, good: dict[str, Any], name: 
         (("tags",), "covid"),
         (("tags",), [1]),
         (("superseded_by",), 7),
+        (("status",), "draft"),
+        (("status",), None),  # every fact has a status: final by default
+        (("regional",), "yes"),
+        (("regional",), None),
+        (("figure",), 23600000),  # words, not the number
+        (("source", "kind"), "blog"),
         (("unit",), None),  # a value needs its unit
         (("source", "date"), 2020),
         (("source", "url"), None),
@@ -112,14 +141,17 @@ def test_wrong_type_fails(validator: Any, good: dict[str, Any], path: tuple[str,
 
 
 def test_nulls_where_the_design_allows_them(validator: Any, good: dict[str, Any]) -> None:
-    bare = {**good, "value": None, "unit": None, "end": None, "measure": None, "part_of": None}
-    assert validator.is_valid({**bare, "source": {**good["source"], "date": None}})
+    bare = {**good, "value": None, "unit": None, "figure": None, "end": None, "measure": None, "part_of": None}
+    assert validator.is_valid({**bare, "source": {**good["source"], "date": None, "kind": None, "copy_url": None}})
 
 
 def test_enums_match_the_model(validator: Any) -> None:
     properties = validator.schema["properties"]
     assert properties["topic"]["enum"] == [topic.value for topic in Topic]
     assert properties["qualifier"]["enum"] == [qualifier.value for qualifier in Qualifier]
+    assert properties["status"]["enum"] == [status.value for status in Status]
+    kinds = properties["source"]["properties"]["kind"]["anyOf"]
+    assert {"enum": [kind.value for kind in SourceKind]} in kinds and {"type": "null"} in kinds
 
 
 def test_required_fields_are_those_fact_object_gives(validator: Any, good: dict[str, Any]) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from usco import dataset, query
-from usco.model import Dataset, Fact, PartialDate, Qualifier
+from usco.model import Dataset, Fact, PartialDate, Qualifier, Status
 
 SHEET = "state-2020-09-18-partnership"  # seeds/001: the September 18, 2020 fact sheet
 PAGE = "state-undated-countries-areas-colombia"  # seeds/000: the undated country page
@@ -18,6 +19,7 @@ SEED_FIGURES = [
     ("covid-disaster-assistance-2020", 15_500_000, "USD", Qualifier.EXACT, SHEET),
     ("covid-humanitarian-assistance-2020", 8_100_000, "USD", Qualifier.EXACT, SHEET),
     ("covid-ventilators-2020", 200, "ventilators", Qualifier.EXACT, SHEET),
+    ("third-largest-latam-trade-partner-2020", 3, "rank", Qualifier.EXACT, SHEET),  # "third-largest": a rank
     ("bilateral-assistance-two-decades-2020", 10_000_000_000, "USD", Qualifier.MORE_THAN, SHEET),
     ("partnership-two-centuries-2020", 200, "years", Qualifier.NEARLY, SHEET),
     ("coca-reduction-goal-2023", 50, "percent", Qualifier.EXACT, SHEET),
@@ -40,7 +42,6 @@ SEED_STATEMENTS = [
     ("pompeo-friendship-statement-2019", "2019-10-09", SHEET),
     ("pompeo-visit-2020", "2020-09-18", SHEET),
     ("largest-trade-investment-partner-2020", "2020-09-18", SHEET),
-    ("third-largest-latam-trade-partner-2020", "2020-09-18", SHEET),
     ("ctpa-prosperity-2020", "2020-09-18", SHEET),
     ("america-crece-growth-initiative-2020", "2020-09-18", SHEET),
     ("diplomatic-relations-1822", "1822", PAGE),
@@ -116,12 +117,15 @@ def test_peace_support_as_of_september_2020_is_the_fact_sheet_figure(shipped: Da
     assert (fact.value, fact.qualifier) == (1_000_000_000, Qualifier.MORE_THAN)
 
 
-def test_peace_support_latest_is_the_newest_running_total(shipped: Dataset) -> None:
+def test_peace_support_latest_is_the_newest_running_total_since_2016(shipped: Dataset) -> None:
     (latest,) = _peace(shipped, query.View(latest=True))
     fact = _fact(shipped, latest)
     newest_end = max((f.end or f.date).last for f in shipped.facts if f.measure == "peace-implementation-support")
     assert fact.end is not None and fact.end.last == newest_end
-    assert fact.value == 1_500_000_000 and str(fact.date) == "2017"
+    # one definition per measure: "since 2016" only; the "since 2017" total is a measure of its own
+    assert fact.value == 1_000_000_000 and str(fact.date) == "2016"
+    since_2017 = _fact(shipped, "peace-support-since-2017-v2023")
+    assert since_2017.measure != "peace-implementation-support" and since_2017.value == 1_500_000_000
 
 
 def test_as_of_lists_fewer_facts(shipped: Dataset) -> None:
@@ -206,3 +210,85 @@ def test_what_happened_when() -> None:
     ]
     assert order == sorted(order)  # oldest first
     assert "farc-final-accord-announced" in ids
+
+
+# ---------------------------------------------------------------- the official series (issue #10)
+
+FA_LATEST = "foreignassistance-2025-04-02"
+
+
+def _series_rows(data: Dataset, measure: str, **view: object) -> list[query.Row]:
+    filters = query.Filters(measures=(measure,))
+    return list(query.select(data, filters=filters, view=query.View(**view)).rows)  # type: ignore[arg-type]
+
+
+def _cells(release: str) -> dict[tuple[str, str], int]:
+    """(transaction type name, fiscal year) -> current_amount for Colombia, read straight from the file."""
+    import csv
+    import os
+
+    raw = Path(os.environ.get("USCO_RAW_DIR") or Path(__file__).resolve().parents[2] / "shared" / "raw")
+    path = raw / "foreignassistance" / f"us_foreign_aid_country.{release}.csv"
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"release file not found: {path}")
+        pytest.skip(f"release file not found: {path}")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = [name.strip().lower().replace(" ", "_") for name in rows[0]]
+    code, kind, year, amount = (
+        header.index(n) for n in ("country_code", "transaction_type_name", "fiscal_year", "current_amount")
+    )
+    return {(row[kind], row[year]): int(row[amount]) for row in rows[1:] if row and row[code] == "COL"}
+
+
+def test_aid_since_2016_is_the_2025_04_02_release_cell_for_cell(shipped: Dataset) -> None:
+    cells = _cells("2025-04-02")
+    names = {"aid-obligations": "Obligations", "aid-disbursements": "Disbursements"}
+    for measure, name in names.items():
+        rows = [r for r in _series_rows(shipped, measure) if r.fact.date.first.year >= 2016]
+        years = {str(r.fact.date): r for r in rows}
+        assert set(years) == {str(year) for year in range(2016, 2026)}, measure
+        for year, row in years.items():
+            assert row.source.id == FA_LATEST and row.fact.value == cells[(name, year)], (measure, year)
+        assert years["2025"].fact.status is Status.PARTIAL and str(years["2025"].fact.end) == "2025-04-02"
+        assert years["2024"].fact.status is Status.PROVISIONAL
+        assert years["2023"].fact.status is Status.FINAL
+
+
+def test_aid_latest_gives_fy2023_final_with_fy2024_and_fy2025_beside_it(shipped: Dataset) -> None:
+    rows = _series_rows(shipped, "aid-obligations", latest=True)
+    assert [(str(r.fact.date), r.fact.status) for r in rows] == [
+        ("2023", Status.FINAL),
+        ("2024", Status.PROVISIONAL),
+        ("2025", Status.PARTIAL),
+    ]
+
+
+def test_fy2020_obligations_as_each_release_gave_them(shipped: Dataset) -> None:
+    rows = [r for r in _series_rows(shipped, "aid-obligations", history=True) if str(r.fact.date) == "2020"]
+    dates = [str(r.source.date) for r in rows]
+    assert dates == sorted(dates) and len(dates) == 6  # every release, oldest first
+    assert all(r.superseded_by for r in rows[:-1]) and rows[-1].superseded_by is None
+    then = [r for r in _series_rows(shipped, "aid-obligations", as_of=PartialDate.parse("2023-01-01"))
+            if str(r.fact.date) == "2020"]  # fmt: skip
+    assert [r.source.id for r in then] == ["foreignassistance-2022-10-08"]
+    assert then[0].fact.value == _cells("2022-10-08")[("Obligations", "2020")]
+
+
+def test_goods_trade_series_1985_to_2024_with_2024_partial(shipped: Dataset) -> None:
+    measures = [shipped.measures["us-goods-exports"], shipped.measures["us-goods-imports"]]
+    selection = query.select(shipped, filters=query.Filters(measures=("us-goods-exports", "us-goods-imports")))
+    table = query.series(selection, measures)
+    census = [
+        line for line in table.lines if all(row and row.source.id == "census-trade-2024-11-01" for row in line.cells)
+    ]
+    assert [line.label for line in census] == [str(year) for year in range(1985, 2025)]
+    newest = census[-1].cells
+    assert all(
+        row is not None and row.fact.status is Status.PARTIAL and str(row.fact.end) == "2024-06" for row in newest
+    )
+    history = query.series(query.select(shipped, filters=query.Filters(measures=("us-goods-exports",)),
+                                        view=query.View(history=True)), measures[:1], history=True)  # fmt: skip
+    revised_2021 = [line for line in history.lines if line.label.startswith("2021 ")]
+    assert len(revised_2021) >= 3  # one line a release: 16,451.44 -> 16,686.50 -> 16,765.68 million

@@ -2,8 +2,8 @@
 
 A dataset may hold Rich markup ("[bold]", "[link=...]", ":smile:"), escape sequences
 (colour changes, window-title writes, OSC 8 hyperlinks), other C0 and C1 control
-characters and bidirectional overrides. In `table` and `markdown` output each is shown
-literally or made visible, never interpreted; in JSON it is escaped and round-trips
+characters, bidirectional overrides and invisible (zero-width) characters. In `table`
+and `markdown` output each is shown literally or made visible, never interpreted; in JSON it is escaped and round-trips
 exactly; in CSV and TSV every row keeps its columns and nothing raw reaches a terminal
 that `cat`s the file. Checked in-process (CliRunner) and on a real pseudo-terminal.
 """
@@ -32,8 +32,10 @@ from usco.cli import app
 
 HANG_GUARD = 60  # seconds; a hang fails the test instead of the run
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-#: Characters a terminal may act on: C0 but newline, DEL, C1, bidirectional controls.
-DANGER = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f" + BIDI + "]")
+#: Characters that hide text or make two different ids look the same: soft hyphen, zero-width, BOM.
+INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+#: Characters a terminal may act on, or that hide what is there: C0 but newline, DEL, C1, bidi, invisible.
+DANGER = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f" + BIDI + INVISIBLE + "]")
 RICH_SGR = re.compile(r"\x1b\[[0-9;]*m")  # Rich's own styles on a terminal
 
 HOSTILE = {
@@ -52,6 +54,7 @@ HOSTILE = {
     "NUL and DEL": "a\x00b\x7fc",
     "right-to-left override": "abc\u202edcba\u202c",
     "bidi isolates": "\u2066L\u2067R\u2068F\u2069",
+    "zero-width and soft hyphen": "ad\u200bmin\u00adis\u2060tr\u180eator\ufeff",
     "markdown syntax": "*bold* _it_ `code` <b>html</b> | pipe [x](http://evil.example)",
     "markdown strikethrough": "~~struck~~",
     "HTML entities": "AT&amp;T &lt;b&gt;",
@@ -167,6 +170,7 @@ def assert_markdown_literal(output: str, hostile: str, where: str) -> None:
 # ---------------------------------------------------------------- every hostile string, every format, in-process
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_table_shows_dataset_text_literally(workdir: Path, hostile: str) -> None:
     data = write(workdir / "table.toml", hostile_document(hostile))
@@ -186,6 +190,7 @@ def test_table_shows_dataset_text_literally(workdir: Path, hostile: str) -> None
         assert "…" not in output, f"{where}: the table cut something short:\n{output}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_markdown_shows_dataset_text_literally(workdir: Path, hostile: str) -> None:
     data = write(workdir / "markdown.toml", hostile_document(hostile))
@@ -195,6 +200,7 @@ def test_markdown_shows_dataset_text_literally(workdir: Path, hostile: str) -> N
         assert_markdown_literal(output, hostile, f"{' '.join(args)} -f markdown")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_json_escapes_dataset_text_and_gives_it_back_exactly(workdir: Path, hostile: str) -> None:
     data = write(workdir / "json.toml", hostile_document(hostile))
@@ -220,6 +226,7 @@ def test_json_escapes_dataset_text_and_gives_it_back_exactly(workdir: Path, host
     assert json.loads(outputs[("show", "hostile-text")])["text"] == f"Text {hostile}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_csv_and_tsv_keep_their_columns_and_nothing_raw(workdir: Path, hostile: str, fmt: str) -> None:
@@ -246,6 +253,7 @@ def test_csv_and_tsv_keep_their_columns_and_nothing_raw(workdir: Path, hostile: 
         assert_inert(value, "show, piped")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_messages_quoting_a_dataset_are_terminal_safe(workdir: Path, hostile: str) -> None:
     """An invalid dataset's problems name fields and keys from the file: they reach the terminal too."""
@@ -263,13 +271,14 @@ def test_messages_quoting_a_dataset_are_terminal_safe(workdir: Path, hostile: st
 # ---------------------------------------------------------------- arbitrary text, generated
 
 dangerous_text = st.text(
-    st.sampled_from([*"\x1b\x07\x08\x00\x7f\x9b\x9d\x9c\x0b\x0c\t", *BIDI, *"[]/:=*_`<>|\\\"',;&#~!()ab "])
+    st.sampled_from([*"\x1b\x07\x08\x00\x7f\x9b\x9d\x9c\x0b\x0c\t", *BIDI, *INVISIBLE, *"[]/:=*_`<>|\\\"',;&#~!()ab "])
     | st.characters(codec="utf-8", exclude_categories=["Cs"]),
     min_size=1,
     max_size=30,
 ).filter(lambda text: text.strip() and not set(text) & {"\n", "\r"})
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(0.5))
 @given(text=dangerous_text)
 def test_any_text_is_inert_in_every_format(workdir: Path, text: str) -> None:
@@ -327,6 +336,27 @@ PTY_COMMANDS = {
 }
 
 
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv", "tsv"])
+def test_every_hostile_string_at_once_in_every_format(everything: Path, fmt: str) -> None:
+    """The quick version of the tests above (all of them marked slow): every hostile string in one dataset."""
+    tally("test_terminal_safety::all at once")
+    for columns in (200, 40) if fmt == "table" else (200,):
+        output = invoke(everything, "facts", "-f", fmt, columns=columns).stdout
+        where = f"facts -f {fmt} at {columns} columns"
+        if fmt in ("csv", "tsv"):
+            delimited_rows(output, fmt, where)
+        elif fmt == "markdown":
+            assert_markdown_literal(output, " ".join(HOSTILE.values()), where)
+        else:
+            assert_inert(output, where)
+        if fmt == "table":
+            assert_shown(output, " ".join(HOSTILE.values()), where, data=" ".join(HOSTILE.values()))
+    if fmt == "json":
+        facts = {fact["id"]: fact for fact in json.loads(output)}
+        assert facts["hostile-all"]["text"] == " ".join(HOSTILE.values())
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("args, columns", PTY_COMMANDS.values(), ids=PTY_COMMANDS.keys())
 def test_on_a_terminal_nothing_from_the_dataset_acts(everything: Path, args: list[str], columns: int) -> None:
     tally("test_terminal_safety::pseudo-terminal runs")

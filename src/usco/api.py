@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Union
+from typing import TypeAlias
 
 from usco import dataset as _dataset
 from usco import query
 from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic
 from usco.query import Detail, Filters, Row, Selection, SeriesTable, View
 
-Names = Union[str, Iterable[str], None]
-When = Union[str, PartialDate, None]
+Names: TypeAlias = "str | Iterable[str] | None"
+When: TypeAlias = "str | PartialDate | None"
 
 
 class ArgumentError(QueryError, ValueError):
@@ -45,8 +45,15 @@ def _when(value: When, name: str) -> PartialDate | None:
         raise ArgumentError(f"{name}: {error}") from None
 
 
-def _choices(values: tuple[str, ...], kind: type[Topic] | type[SourceKind], what: str) -> tuple[str, ...]:
-    known = [member.value for member in kind]
+def _topics(values: tuple[str, ...]) -> tuple[Topic, ...]:
+    return tuple(Topic(value) for value in _known(values, [topic.value for topic in Topic], "topic"))
+
+
+def _source_kinds(values: tuple[str, ...]) -> tuple[SourceKind, ...]:
+    return tuple(SourceKind(value) for value in _known(values, [kind.value for kind in SourceKind], "source kind"))
+
+
+def _known(values: tuple[str, ...], known: list[str], what: str) -> tuple[str, ...]:
     for value in values:
         if value not in known:
             from usco.dataset import suggest
@@ -96,10 +103,10 @@ class Data:
             filters = Filters(
                 since=_when(since, "since"),
                 until=_when(until, "until"),
-                topics=_choices(_names(topic), Topic, "topic"),
+                topics=_topics(_names(topic)),
                 tags=_names(tag),
                 sources=_names(source),
-                source_kinds=_choices(_names(source_kind), SourceKind, "source kind"),
+                source_kinds=_source_kinds(_names(source_kind)),
                 measures=_names(measure),
                 words=_names(search),
                 regional=regional,

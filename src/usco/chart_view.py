@@ -1,25 +1,33 @@
-"""Draw a chart.Series: horizontal bars in the terminal with Rich, or TSV for a pipe.
+"""Draw a chart.Series: horizontal bars in the terminal with Rich, its data as a Listing, or SVG.
 
-Every string from the dataset goes through text.visible() into a rich.text.Text,
-so text like "[bold]" or an escape sequence in a label is printed, never acted on.
-Rich is imported inside the functions, as in render.py, to keep start-up fast.
+One scale for the whole chart: the largest magnitude fills the bar column. A final
+figure is drawn with full blocks, a non-final one (partial, provisional, planned) with
+shaded blocks and its mark after the figure, a superseded version (--history) with
+light blocks, dim. Every string from the dataset goes through text.visible() into a
+rich.text.Text, so text like "[bold]" or an escape sequence in a label is printed,
+never acted on. Rich is imported inside the functions to keep start-up fast.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from usco import table, text
-from usco.chart import Bar, Group, Series
+from usco.chart import TQ_NOTE, Bar, Gap, Series
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-_BLOCK = "█"
-_SLIVER = "▏"  # a value too small for one block is still not drawn as zero
+    from usco.formats import Listing
+
+FINAL_BLOCK = "█"
+NOT_FINAL_BLOCK = "▒"  # partial, provisional or planned
+SUPERSEDED_BLOCK = "░"
+BLOCKS = FINAL_BLOCK + NOT_FINAL_BLOCK + SUPERSEDED_BLOCK
+SLIVER = "▏"  # a value too small for one block is still not drawn as zero
+NO_FIGURE = "(no figure)"
 _GAP = 2
 _BAR_MIN = 10  # below this the figure moves under its bar
 
@@ -29,64 +37,135 @@ def bar_length(value: float, largest: float, width: int) -> int:
     return 0 if largest == 0 else round(abs(value) / largest * width)
 
 
-def _bar_text(bar: Bar, group: Group, width: int) -> str:
-    blocks = bar_length(bar.value, group.largest, width)
-    return _BLOCK * blocks if blocks or bar.value == 0 else _SLIVER
+def block(bar: Bar) -> str:
+    if bar.superseded:
+        return SUPERSEDED_BLOCK
+    return FINAL_BLOCK if bar.final else NOT_FINAL_BLOCK
+
+
+def _bar_text(bar: Bar, largest: float, width: int) -> str:
+    blocks = bar_length(bar.value, largest, width)
+    return block(bar) * blocks if blocks or bar.value == 0 else SLIVER
 
 
 def _figure(bar: Bar) -> str:
-    figure = bar.figure + (" (superseded)" if bar.superseded else "")
-    return text.visible(figure)
+    """The figure and its mark: "$35,000,000 (partial to 2025-04-02)"."""
+    return text.visible(f"{bar.figure} {bar.mark}" if bar.mark else bar.figure)
+
+
+def _style(bar: Bar) -> tuple[str, str]:
+    """Styles of the bar and of its figure."""
+    if bar.superseded:
+        return "dim", "dim"
+    return ("green", "bold") if bar.final else ("yellow", "yellow")
+
+
+def subtitle(series: Series) -> str:
+    """ "USD by U.S. fiscal year (Oct–Sep) · one scale, longest bar $1,222,386,572"."""
+    largest = max(series.bars, key=lambda bar: abs(bar.value), default=None)
+    scale = f" · one scale, longest bar {text.amount(largest.value, largest.unit)}" if largest else ""
+    return f"{series.measure.unit} {series.period_words}{scale}"
+
+
+def legend(series: Series) -> str:
+    """What the blocks mean, for the kinds of bar the chart has ("" when every bar is final and current)."""
+    parts = []
+    if any(bar.final and not bar.superseded for bar in series.bars):
+        parts.append(f"{FINAL_BLOCK} final")
+    if any(not bar.final and not bar.superseded for bar in series.bars):
+        parts.append(f"{NOT_FINAL_BLOCK} not final (partial, provisional or planned)")
+    if any(bar.superseded for bar in series.bars):
+        parts.append(f"{SUPERSEDED_BLOCK} superseded by a later source (the next bar)")
+    needed = any(not bar.final or bar.superseded for bar in series.bars)
+    return "; ".join(parts) if needed else ""
 
 
 def draw_chart(console: Console, series: Series, label: str) -> None:
-    """Title, then per group a heading and one row per period, then the sources as caption."""
+    """Title and scale, one row per period or gap, then the legend and sources."""
+    from rich.padding import Padding
     from rich.text import Text
 
+    width = console.width
     console.print(Text(text.visible(label), style="bold"))
-    if not series.groups:
+    if not series.bars:
         console.print(Text("no figures to chart", style="dim"))
-    bars = series.bars
-    label_width = max((Text(text.visible(bar.label)).cell_len for bar in bars), default=0)
-    figure_width = max((Text(_figure(bar)).cell_len for bar in bars), default=0)
-    room = console.width - label_width - figure_width - 2 * _GAP
-    for group in series.groups:
+        return
+    console.print(Text(text.visible(subtitle(series)), style="dim"))
+    console.print()
+    labels = [text.visible(entry.label) for entry in series.entries]
+    label_width = max(Text(shown).cell_len for shown in labels)
+    figure_width = max(Text(_figure(bar)).cell_len for bar in series.bars)
+    room = width - label_width - figure_width - 2 * _GAP
+    marks_apart = False
+    if room < _BAR_MIN:  # marks on a line of their own under the bar, if that makes room
+        figure_width = max(Text(text.visible(bar.figure)).cell_len for bar in series.bars)
+        room = width - label_width - figure_width - 2 * _GAP
+        marks_apart = True
+    largest = series.largest
+    for entry in series.entries:
+        if isinstance(entry, Gap):
+            console.print(_gap_row(entry, label_width if room >= _BAR_MIN else 0))
+        elif room >= _BAR_MIN:
+            console.print(_row(entry, largest, label_width, room, marks_apart=marks_apart))
+            if marks_apart and entry.mark:
+                mark = Text(text.visible(entry.mark), style=_style(entry)[1])
+                console.print(Padding(mark, (0, 0, 0, label_width + _GAP)))
+        else:
+            for line in _stacked(entry, largest, width):
+                console.print(line)
+    notes = [legend(series)] + ([TQ_NOTE] if series.has_transition_quarter else [])
+    notes = [note for note in notes if note]
+    if notes or series.sources:
         console.print()
-        console.print(Text(group.heading, style="underline"))
-        for bar in group.bars:
-            if room >= _BAR_MIN:
-                console.print(_row(bar, group, label_width, room))
-            else:
-                console.print(_stacked(bar, group, max(console.width - _GAP, 1)))
+    for note in notes:
+        console.print(Text(text.visible(note), style="dim"))
     if series.sources:
-        console.print()
         console.print(_caption(series))
 
 
-def _row(bar: Bar, group: Group, label_width: int, room: int) -> Text:
+def _gap_row(gap: Gap, label_width: int) -> Text:
     from rich.text import Text
 
-    dim = "dim" if bar.superseded else ""
-    row = Text(text.visible(bar.label), style=dim)
+    row = Text(text.visible(gap.label), style="dim")
+    row.pad_right(max(label_width - row.cell_len, 0) + _GAP)
+    row.append(NO_FIGURE, style="dim italic")
+    return row
+
+
+def _row(bar: Bar, largest: float, label_width: int, room: int, *, marks_apart: bool = False) -> Text:
+    from rich.text import Text
+
+    bar_style, figure_style = _style(bar)
+    row = Text(text.visible(bar.label), style="dim" if bar.superseded else "")
     row.pad_right(label_width - row.cell_len + _GAP)
-    drawn = _bar_text(bar, group, room)
-    row.append(drawn, style=dim or "green")
+    drawn = _bar_text(bar, largest, room)
+    row.append(drawn, style=bar_style)
     row.append(" " * (room - len(drawn) + _GAP))
-    row.append(_figure(bar), style=dim or "bold")
+    row.append(text.visible(bar.figure) if marks_apart else _figure(bar), style=figure_style)
     return row
 
 
-def _stacked(bar: Bar, group: Group, width: int) -> Text:
-    """A narrow terminal: the period and figure on one line, the bar under them."""
+def _stacked(bar: Bar, largest: float, width: int) -> list[Text]:
+    """A narrow terminal: the period and figure on one line (or two), the bar under them."""
     from rich.text import Text
 
-    dim = "dim" if bar.superseded else ""
-    row = Text(text.visible(bar.label), style=dim)
-    row.append("  ")
-    row.append(_figure(bar), style=dim or "bold")
-    row.append("\n" + " " * _GAP)
-    row.append(_bar_text(bar, group, width), style=dim or "green")
-    return row
+    bar_style, figure_style = _style(bar)
+    head = Text(text.visible(bar.label), style="dim" if bar.superseded else "")
+    figure = Text(_figure(bar), style=figure_style)
+    lines = []
+    if head.cell_len + 2 + figure.cell_len <= width:
+        head.append("  ")
+        head.append_text(figure)
+        lines.append(head)
+    else:  # the figure on its own line, and its mark on the next if they do not fit together
+        lines.append(head)
+        if _GAP + figure.cell_len <= width or not bar.mark:
+            lines.append(Text(" " * _GAP) + figure)
+        else:
+            lines += [Text(" " * _GAP + text.visible(bar.figure), style=figure_style)]
+            lines += [Text(" " * _GAP + text.visible(bar.mark), style=figure_style)]
+    lines.append(Text(" " * _GAP) + Text(_bar_text(bar, largest, max(width - _GAP, 1)), style=bar_style))
+    return lines
 
 
 def _caption(series: Series) -> Text:
@@ -96,54 +175,54 @@ def _caption(series: Series) -> Text:
     return Text(f"Sources: {names}", style="dim")
 
 
-# ---------------------------------------------------------------- for a pipe
-
-TSV_COLUMNS = ("group", "period", "value", "unit", "qualifier", "figure", "source_id", "source_date")
-
-
-def chart_tsv(series: Series, *, header: bool = True, history: bool = False) -> str:
-    """One line per bar; `group` is the kind (year, month, day, running-total, period).
-
-    The period is written "start/end" (ISO 8601 interval style), as in `measures`'
-    machine formats; with *history*, a last column `superseded_by`, as in listings.
-    """
-    columns = TSV_COLUMNS + (("superseded_by",) if history else ())
-    lines = [columns] if header else []
-    for group in series.groups:
-        for bar in group.bars:
-            line = (
-                group.kind.value,
-                bar.start if bar.end is None else f"{bar.start}/{bar.end}",
-                repr(bar.value) if isinstance(bar.value, float) else str(bar.value),
-                bar.unit,
-                bar.qualifier.value,
-                bar.figure,
-                bar.source.id,
-                bar.source_date or "",
-            )
-            lines.append(line + ((bar.superseded_by or "",) if history else ()))
-    return "".join("\t".join(_field(value) for value in line) + "\n" for line in lines)
-
-
-def _field(text: str) -> str:
-    return re.sub(r"[\t\r\n]", " ", text.visible_keep_space(text))
-
-
 def chart_text(series: Series, label: str) -> str:
     """The chart drawn for this terminal (its width and colour settings)."""
     return table.draw(lambda console: draw_chart(console, series, label))
 
 
-def save_svg(series: Series, label: str, path: Path, *, width: int = 100, force: bool = False) -> None:
-    """The same chart as an SVG file (Rich's console export), written by usco.files' rules:
-    whole or not at all, an existing file replaced only with *force*, only ever a regular file."""
-    import io
+# ---------------------------------------------------------------- the data of the bars
 
-    from rich.console import Console
+CHART_COLUMNS = (
+    "period", "start", "end", "value", "unit", "qualifier", "status", "figure", "fact_id", "source_id", "source_date",
+)  # fmt: skip
 
-    from usco import files
 
-    console = Console(record=True, width=width, file=io.StringIO(), force_terminal=True, color_system="truecolor")
-    draw_chart(console, series, label)
-    svg = console.export_svg(title=text.visible(label))
-    files.write_atomically(path, svg.encode("utf-8"), replace=force)
+def chart_listing(series: Series, *, history: bool = False) -> Listing:
+    """The bars as data for -f json|jsonl|csv|tsv|markdown: one record a bar, raw numbers.
+
+    Gaps are no data: they are drawn, not listed. With *history*, a last column
+    `superseded_by`, as in the fact listings.
+    """
+    from usco.formats import Listing
+
+    header = CHART_COLUMNS + (("superseded_by",) if history else ())
+    objects: list[dict[str, Any]] = []
+    for bar in series.bars:
+        obj: dict[str, Any] = {
+            "period": bar.label,
+            "start": bar.start,
+            "end": bar.end,
+            "value": bar.value,
+            "unit": bar.unit,
+            "qualifier": bar.qualifier.value,
+            "status": bar.status.value,
+            "figure": bar.figure,
+            "fact_id": bar.fact_id,
+            "source_id": bar.source.id,
+            "source_date": bar.source_date,
+        }
+        if history:
+            obj["superseded_by"] = bar.superseded_by
+        objects.append(obj)
+    records = [tuple(obj[name] for name in header) for obj in objects]
+    return Listing(header, records, objects, draw=lambda console: draw_chart(console, series, series.measure.label))
+
+
+# ---------------------------------------------------------------- a file
+
+
+def save_svg(series: Series, label: str, path: Path, *, force: bool = False) -> None:
+    """The chart as a standalone SVG file, written whole or not at all; an existing file needs *force*."""
+    from usco import files, svg
+
+    files.write_atomically(path, svg.chart_svg(series, label).encode("utf-8"), replace=force)

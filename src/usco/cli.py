@@ -23,7 +23,6 @@ from usco.model import (
     DatasetError,
     DatasetReadError,
     PartialDate,
-    QueryError,
     SourceKind,
     Topic,
     UscoError,
@@ -64,17 +63,19 @@ class Globals(NamedTuple):
 # ---------------------------------------------------------------- completion from the dataset
 
 
-def _completion_data() -> Optional[Data]:
+def _completion_data(ctx: Optional[typer.Context] = None) -> Optional[Data]:
+    """The dataset a completion reads: --data on the line being completed, else USCO_DATA, else shipped."""
+    given = ctx.find_root().params.get("data") if ctx is not None else None
     try:
-        path = dataset.resolve_path(os.environ.get(dataset.ENV_VAR) or None)
+        path = dataset.resolve_path(given or os.environ.get(dataset.ENV_VAR) or None)
         return Data(dataset.load(path))
-    except UscoError:
+    except (UscoError, OSError, ValueError):
         return None
 
 
 def _complete(kind: str):  # type: ignore[no-untyped-def]  # typer inspects the signature
-    def complete(incomplete: str) -> list[str]:
-        data = _completion_data()
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        data = _completion_data(ctx)
         if data is None:
             return []
         names: Sequence[str]
@@ -114,7 +115,17 @@ Since = Annotated[
 Until = Annotated[
     Optional[PartialDate], typer.Option(parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE.")
 ]
-TopicOpt = Annotated[Optional[list[Topic]], typer.Option("--topic", help="Only this topic (repeatable).")]
+# A topic is a string checked by the library, not a click choice: an unknown one is exit 1 with the
+# closest topics suggested, like an unknown tag or measure (design §3, §5), not a usage error.
+TopicOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--topic",
+        metavar="TOPIC",
+        help=f"Only this topic (repeatable): {', '.join(topic.value for topic in Topic)}.",
+        autocompletion=lambda incomplete: [topic.value for topic in Topic if topic.value.startswith(incomplete)],
+    ),
+]
 TagOpt = Annotated[
     Optional[list[str]],
     typer.Option("--tag", help="Only facts with this tag (repeatable).", autocompletion=_complete("tag")),
@@ -124,8 +135,11 @@ SourceOpt = Annotated[
     typer.Option("--source", help="Only facts from this source id (repeatable).", autocompletion=_complete("source")),
 ]
 SourceKindOpt = Annotated[
-    Optional[list[SourceKind]],
-    typer.Option("--source-kind", help="Only facts whose source is of this kind (repeatable)."),
+    Optional[list[str]],
+    typer.Option(
+        "--source-kind",
+        help=f"Only facts whose source is of this kind (repeatable): {', '.join(k.value for k in SourceKind)}.",
+    ),
 ]
 MeasureOpt = Annotated[
     Optional[list[str]],
@@ -143,9 +157,9 @@ Latest = Annotated[
     bool, typer.Option("--latest", help="Per measure, its latest final period (newer partial figures beside it).")
 ]
 Limit = Annotated[Optional[int], typer.Option("--limit", min=0, metavar="N", help="Keep the first N rows.")]
-Columns = Annotated[
-    Optional[list[str]],
-    typer.Option("--columns", parser=_columns, metavar="A,B,C", help="Columns of csv/tsv/markdown, fields of json."),
+Columns = Annotated[  # one comma-separated string: a list type would make each value a list of lists
+    Optional[str],
+    typer.Option("--columns", metavar="A,B,C", help="Columns of csv/tsv/markdown, fields of json."),
 ]
 Format = Annotated[
     Optional[OutputFormat],
@@ -277,7 +291,8 @@ def _emit(listing: Listing, fmt: Optional[OutputFormat], *, no_header: bool = Fa
     from usco.formats import render
 
     chosen = _format(fmt)
-    text = render(listing, chosen, header=not no_header, columns=columns, ascii_only=not _is_utf8(sys.stdout))
+    chosen_columns = _columns(columns) if columns else None
+    text = render(listing, chosen, header=not no_header, columns=chosen_columns, ascii_only=not _is_utf8(sys.stdout))
     if not listing.records and empty and chosen is OutputFormat.TABLE:
         say(empty)
     _write(text)
@@ -296,7 +311,7 @@ def _load(ctx: typer.Context) -> Data:
 
 def _filters(**options: Any) -> Filters:
     """Filters from command options (None for an option not given); --until before --since is exit 2."""
-    given = {name: tuple(value) if isinstance(value, list) else value for name, value in options.items() if value}
+    given: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in options.items() if v}
     try:
         return Filters(**given).checked()
     except ValueError as error:
@@ -368,10 +383,14 @@ def _annual(
         others = selection._replace(rows=tuple(row for row in selection.rows if row.fact.measure not in chosen))
         if table.lines:
             _emit(series_listing(table), fmt)
-        _emit(facts_listing(others, history=view.history), fmt, empty="no other facts match" if table.lines else "no facts match")
+        _emit(
+            facts_listing(others, history=view.history),
+            fmt,
+            empty="no other facts match" if table.lines else "no facts match",
+        )
 
 
-@app.command()
+@app.command(short_help="Aid to Colombia: the annual series, then other figures.")
 def aid(
     ctx: typer.Context,
     since: Since = None,
@@ -406,7 +425,7 @@ def aid(
     _annual(ctx, AID_SERIES, filters, view, fmt, no_header=no_header, columns=columns)
 
 
-@app.command()
+@app.command(short_help="Trade: goods exports and imports, then other figures.")
 def trade(
     ctx: typer.Context,
     since: Since = None,
@@ -439,7 +458,7 @@ def trade(
     _annual(ctx, TRADE_SERIES, filters, view, fmt, no_header=no_header, columns=columns)
 
 
-@app.command()
+@app.command(short_help="Milestones, oldest first, each with its source.")
 def timeline(
     ctx: typer.Context,
     all_facts: Annotated[bool, typer.Option("--all", help="Every dated fact, not only milestones.")] = False,
@@ -473,7 +492,7 @@ def timeline(
         _emit(listing, fmt, no_header=no_header, columns=columns, empty="no events match")
 
 
-@app.command()
+@app.command(short_help="Every fact, with any filter.")
 def facts(
     ctx: typer.Context,
     since: Since = None,
@@ -483,6 +502,7 @@ def facts(
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
@@ -511,7 +531,7 @@ def facts(
               empty="no facts match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="Facts that match every word of a query.")
 def search(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words that must all match.")],
@@ -522,6 +542,7 @@ def search(
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
     as_of: AsOf = None,
     history: History = False,
     latest: Latest = False,
@@ -551,11 +572,12 @@ def search(
               empty="no facts match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="One fact in full: figure, period, source, versions.")
 def show(
     ctx: typer.Context,
     fact_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.", autocompletion=_complete("fact"))
+        str,
+        typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.", autocompletion=_complete("fact")),
     ],
     as_of: AsOf = None,
     fmt: Format = None,
@@ -574,12 +596,14 @@ def show(
         _write(render_detail(detail, _format(fmt), ascii_only=not _is_utf8(sys.stdout)))
 
 
-@app.command("series")
+@app.command("series", short_help="One row per period, one column per measure.")
 def series_command(
     ctx: typer.Context,
     measures: Annotated[
         list[str],
-        typer.Argument(metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=_complete("measure")),
+        typer.Argument(
+            metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=_complete("measure")
+        ),
     ],
     since: Since = None,
     until: Until = None,
@@ -607,7 +631,7 @@ def series_command(
         _emit(series_listing(table), fmt, no_header=no_header, columns=columns, empty="no figures match")
 
 
-@app.command()
+@app.command(short_help="The documents, newest first, with their kind.")
 def sources(
     ctx: typer.Context,
     since: Since = None,
@@ -642,7 +666,7 @@ def sources(
         _emit(sources_listing(counts), fmt, no_header=no_header, columns=columns, empty="no sources match")
 
 
-@app.command()
+@app.command(short_help="Topics and how many facts each has.")
 def topics(
     ctx: typer.Context,
     since: Since = None,
@@ -670,7 +694,7 @@ def topics(
               empty="no facts match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="Tags and how many facts carry each.")
 def tags(
     ctx: typer.Context,
     since: Since = None,
@@ -701,7 +725,7 @@ def tags(
               columns=columns, empty="no tags match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="The measures: unit, period kind, first and last.")
 def measures(
     ctx: typer.Context,
     since: Since = None,
@@ -732,7 +756,7 @@ def measures(
               empty="no measures match")  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="A measure's series as a bar chart (or an SVG file).")
 def chart(
     ctx: typer.Context,
     measure: Annotated[
@@ -782,17 +806,20 @@ import_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(import_app, name="import")
+app.add_typer(import_app, name="import", short_help="Turn an official release file into a dataset file.")
 
 RELEASE_MAX_BYTES = 200 * 1024 * 1024  # the releases shipped are 1.6 to 2.5 MB
 ReleaseDate = Annotated[
     str, typer.Option("--date", metavar="YYYY-MM-DD", help="The release's date (the files print none).")
 ]
 DateNote = Annotated[Optional[str], typer.Option("--date-note", help="How the release's date was established.")]
-Url = Annotated[Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")]
+Url = Annotated[
+    Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")
+]
 CopyUrl = Annotated[Optional[str], typer.Option("--copy-url", help="A permanent copy of exactly this file.")]
 Output = Annotated[
-    Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout].")
+    Optional[Path],
+    typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout]."),
 ]
 ReleaseFile = Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded release file.")]
 
@@ -822,7 +849,7 @@ def _import(kind: str, file: Path, date: str, date_note: Optional[str], url: Opt
         say(f"wrote {output}")
 
 
-@import_app.command("foreignassistance")
+@import_app.command("foreignassistance", short_help="ForeignAssistance.gov's country file, by fiscal year.")
 def import_foreignassistance(
     file: ReleaseFile,
     date: ReleaseDate,
@@ -843,7 +870,7 @@ def import_foreignassistance(
     _import("foreignassistance", file, date, date_note, url, copy_url, output, force)
 
 
-@import_app.command("census-trade")
+@import_app.command("census-trade", short_help="The Census Bureau's country.xlsx, by year.")
 def import_census_trade(
     file: ReleaseFile,
     date: ReleaseDate,
@@ -870,10 +897,10 @@ export_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(export_app, name="export")
+app.add_typer(export_app, name="export", short_help="Write the facts for SQLite, Datasette or a Data Package.")
 
 
-@export_app.command("sqlite")
+@export_app.command("sqlite", short_help="Tables sources, measures and facts in one SQLite file.")
 def export_sqlite(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The SQLite database to write.")],
@@ -907,7 +934,7 @@ def export_sqlite(
         say(f"wrote {file}")
 
 
-@export_app.command("datapackage")
+@export_app.command("datapackage", short_help="CSV files plus datapackage.json (Frictionless).")
 def export_datapackage(
     ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Directory for the CSV files and datapackage.json.")],
@@ -941,7 +968,7 @@ def export_datapackage(
         _write("".join(f"{visible(str(path))}\n" for path in paths))
 
 
-@app.command()
+@app.command(short_help="Validate a dataset: every problem with file and line.")
 def check(
     ctx: typer.Context,
     path: Annotated[
@@ -1086,6 +1113,19 @@ def _show_usage_error(error: Any) -> None:
         pass
 
 
+def _close_options_only(error: Exception) -> None:
+    """Keep only close "Possible options" for an unknown option: click offers --limit for --hist."""
+    import difflib
+
+    wanted, possible = getattr(error, "option_name", None), getattr(error, "possibilities", None)
+    if isinstance(wanted, str) and isinstance(possible, list | tuple):
+        close = [
+            name for name in possible
+            if name.startswith(wanted) or difflib.SequenceMatcher(None, wanted, name).ratio() >= 0.8
+        ]  # fmt: skip
+        error.possibilities = close  # type: ignore[attr-defined]
+
+
 def main() -> None:
     """Run the app and leave with its exit status.
 
@@ -1107,6 +1147,7 @@ def main() -> None:
         target.registered_commands = commands
     from typer._click.exceptions import ClickException  # typer 0.28 vendors click (pinned <0.29)
     from typer._click.utils import PacifyFlushWrapper
+
     stdout = sys.stdout
     try:
         status = target(args=args, prog_name="usco", standalone_mode=False)
@@ -1125,6 +1166,7 @@ def main() -> None:
             sys.exit(0)
         raise leaving from None
     except ClickException as error:  # click's usage errors: plain text, exit 2
+        _close_options_only(error)
         _show_usage_error(error)
         sys.exit(error.exit_code)
     except OSError as error:

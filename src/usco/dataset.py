@@ -162,10 +162,16 @@ class _File(NamedTuple):
     raw: dict[str, Any]
     fact_lines: list[int]  # the line of each [[facts]] header, in order
     table_lines: dict[tuple[str, str], int]  # ("sources", key) -> line of [sources.key]
+    include_line: int | None = None  # the line of `include = [...]`
 
 
+_INCLUDE = re.compile(r"^[ \t]*include[ \t]*=", re.MULTILINE)
 _FACT_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*facts[ \t]*\]\]", re.MULTILINE)
 _TABLE_HEADER = re.compile(r"^[ \t]*\[[ \t]*(sources|measures)[ \t]*\.[ \t]*\"?([^\]\"]+?)\"?[ \t]*\]", re.MULTILINE)
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 def _lines_of(text: str, matches: Iterable[re.Match[str]]) -> Iterator[tuple[re.Match[str], int]]:
@@ -181,7 +187,8 @@ def _file(path: Path, text: str) -> _File:
     raw = _parse(path, text)
     fact_lines = [line for _, line in _lines_of(text, _FACT_HEADER.finditer(text))]
     tables = {(match[1], match[2]): line for match, line in _lines_of(text, _TABLE_HEADER.finditer(text))}
-    return _File(path, raw, fact_lines, tables)
+    include = _INCLUDE.search(text)
+    return _File(path, raw, fact_lines, tables, _line_of(text, include.start()) if include else None)
 
 
 def _read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[_File], list[Problem]]:
@@ -195,13 +202,15 @@ def _read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[_
         seen.add(resolved)
         parsed = _file(current, _decode(current, data))
         files.append(parsed)
-        for target, line in _includes(parsed, problems):
+        for target in _includes(parsed, problems):
             child = (current.parent / target).resolve()
             folder = current.parent.resolve()
             if folder not in child.parents:
-                problems.append(Problem("file", "include", f"{target!r} leaves the folder of {current.name}", current))
+                message = f"{target!r} leaves the folder of {current.name}"
+                problems.append(Problem("file", "include", message, current, parsed.include_line))
             elif child in (*stack, resolved):
-                problems.append(Problem("file", "include", f"{target!r} includes itself (a cycle)", current, line))
+                message = f"{target!r} includes itself (a cycle)"
+                problems.append(Problem("file", "include", message, current, parsed.include_line))
             elif child not in seen:
                 visit(current.parent / target, read_bytes(current.parent / target), (*stack, resolved))
 
@@ -212,18 +221,20 @@ def _read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[_
     return files, problems
 
 
-def _includes(parsed: _File, problems: list[Problem]) -> Iterator[tuple[str, int | None]]:
+def _includes(parsed: _File, problems: list[Problem]) -> Iterator[str]:
     """The include paths of one file: relative, inside its folder (no absolute paths, no ..)."""
     value = parsed.raw.get("include", [])
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        problems.append(Problem("file", "include", "must be a list of relative paths", parsed.path))
+        message = "must be a list of relative paths"
+        problems.append(Problem("file", "include", message, parsed.path, parsed.include_line))
         return
     for item in value:
         pure = PurePosixPath(item)
         if pure.is_absolute() or "\\" in item or re.match(r"^[A-Za-z]:", item) or ".." in pure.parts:
-            problems.append(Problem("file", "include", f"{item!r} must be a relative path inside its folder", parsed.path))
+            message = f"{item!r} must be a relative path inside its folder"
+            problems.append(Problem("file", "include", message, parsed.path, parsed.include_line))
         else:
-            yield item, None
+            yield item
 
 
 # ---------------------------------------------------------------- building the dataset
@@ -256,7 +267,8 @@ def _build(path: Path, tree: tuple[list[_File], list[Problem]]) -> Dataset:
     found = _Collector(problems)
     for parsed in files:
         for key in sorted(set(parsed.raw) - _TOP_LEVEL):
-            found.add("file", key, "unknown top-level key; expected include, sources, measures and facts")
+            message = "unknown top-level key; expected include, sources, measures and facts"
+            found.add("file", key, message, _Origin(parsed, None))
     source_entries = _tables(files, "sources", found)
     measure_entries = _tables(files, "measures", found)
     fact_entries = list(_fact_entries(files, found))
@@ -389,8 +401,6 @@ def _facts(entries: list[tuple[dict[str, Any], str, _Origin]], found: _Collector
         if values is None or fact_id is None:
             continue
         fact = Fact(id=fact_id, **values)
-        if fact.end and fact.end.last < fact.date.first:
-            found.add(where, "end", f"{fact.end} is before date {fact.date}", origin)
         if fact.value is not None and fact.unit is None:
             found.add(where, "unit", "required when value is given", origin)
         if fact.status is Status.PARTIAL and fact.end is None:
@@ -519,6 +529,7 @@ def _check_references(
         "part_of": ("a fact id", fact_ids),
     }
     parents: dict[str, str] = {}
+    origins: dict[str, _Origin] = {}
     for entry, where, origin in facts:
         if not isinstance(entry, dict):
             continue
@@ -528,8 +539,9 @@ def _check_references(
                 found.add(where, field, f"{name!r} is not {what}{suggest(name, known)}", origin)
         if isinstance(entry.get("id"), str) and isinstance(entry.get("part_of"), str):
             parents[entry["id"]] = entry["part_of"]
+            origins.setdefault(entry["id"], origin)
     for fact_id in cycles(parents):
-        found.add(f"fact {fact_id!r}", "part_of", "is part of itself (a cycle in part_of)")
+        found.add(f"fact {fact_id!r}", "part_of", "is part of itself (a cycle in part_of)", origins.get(fact_id))
 
 
 def suggest(wanted: str, known: Any) -> str:
@@ -597,6 +609,8 @@ def _check_figures(
         if whole is not None and _larger_than_whole(fact, whole):
             found.add(where, "value", f"{fact.value} is larger than its whole {whole.id!r} ({whole.value})", origin)
         measure = measures.get(fact.measure) if fact.measure else None
+        if fact.end and fact.end.last < period_start(fact, measure):  # FY2025 begins on 2024-10-01
+            found.add(where, "end", f"{fact.end} is before date {fact.date}", origin)
         source = sources.get(fact.source)
         said = source.date if source is not None else None
         if said is not None and fact.status is not Status.PLANNED and period_start(fact, measure) > said.last:

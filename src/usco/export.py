@@ -23,9 +23,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from usco.model import Measure, OutputError, PartialDate, Qualifier, Source, Topic, UscoError
+from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, plain
+from usco.model import Measure, OutputError, PartialDate, Source, UscoError
 from usco.query import Row, Selection
 
 
@@ -34,6 +35,14 @@ class ExportError(UscoError):
 
 
 # ---------------------------------------------------------------- what is exported
+
+
+class _Column(NamedTuple):
+    """One exported column: its name, its SQLite declaration and its Data Package field."""
+
+    name: str
+    sql: str
+    package: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -45,12 +54,66 @@ class _Tables:
     facts: list[tuple[Any, ...]]
 
 
-SOURCE_COLUMNS = ("id", "title", "publisher", "url", "short", "date", "date_note")
-MEASURE_COLUMNS = ("id", "label", "unit")
-FACT_COLUMNS = (
-    "id", "topic", "text", "value", "unit", "qualifier", "date", "end", "date_first", "date_last", "end_last",
-    "source_id", "measure_id", "part_of", "superseded_by", "tags",
-)  # fmt: skip
+_DATE_PATTERN = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+_RENAMED = {"source": "source_id", "measure": "measure_id"}  # a reference column says what it holds
+_TABLE_OF = {"sources": "sources", "measures": "measures", "facts": "facts"}
+
+
+def _column(field: Field, table: str) -> _Column:
+    """A field of usco.fields as a column: its type from its kind, NOT NULL when always present."""
+    name = _RENAMED.get(field.name, field.name) if table == "facts" else field.name
+    present = field.required or field.default is not None
+    package: dict[str, Any] = {"name": name, "description": field.description}
+    constraints: dict[str, Any] = {"required": True} if present else {}
+    if field.kind is Kind.KEY:
+        sql, package["type"] = "TEXT PRIMARY KEY", "string"
+        constraints["unique"] = True
+    elif field.kind is Kind.NUMBER:
+        sql, package["type"] = "", "number"  # no declared type: INTEGER or REAL exactly as stated
+    elif field.kind is Kind.BOOL:
+        sql, package["type"] = "INTEGER", "boolean"  # 0 or 1
+    elif field.kind is Kind.TAGS:
+        sql, package["type"] = "TEXT", "array"  # a JSON array of strings
+    else:
+        sql, package["type"] = "TEXT", "string"
+    if field.kind is Kind.CHOICE and field.choices is not None:
+        constraints["enum"] = [member.value for member in field.choices]
+    if field.kind is Kind.DATE:
+        constraints["pattern"] = _DATE_PATTERN
+    if present and field.kind is not Kind.KEY:
+        sql += " NOT NULL"
+    if field.kind is Kind.REF and field.refers_to:
+        sql += f" REFERENCES {field.refers_to}(id)"
+    if constraints:
+        package["constraints"] = constraints
+    return _Column(name, sql.strip(), package)
+
+
+def _derived(name: str, sql: str, kind: str, description: str, *, required: bool = False) -> _Column:
+    package: dict[str, Any] = {"name": name, "type": kind, "description": description}
+    if required:
+        package["constraints"] = {"required": True}
+    return _Column(name, sql, package)
+
+
+def _fact_columns() -> tuple[_Column, ...]:
+    columns: list[_Column] = []
+    for field in FACT_FIELDS:
+        columns.append(_column(field, "facts"))
+        if field.name == "end":
+            columns += [
+                _derived("date_first", "TEXT NOT NULL", "date", "first day of date, for range queries", required=True),
+                _derived("date_last", "TEXT NOT NULL", "date", "last day of date", required=True),
+                _derived("end_last", "TEXT", "date", "last day of end"),
+            ]
+        elif field.name == "part_of":
+            columns.append(_derived("superseded_by", "TEXT", "string", "id of the newer version of this figure"))
+    return tuple(columns)
+
+
+SOURCE_COLUMNS = tuple(_column(field, "sources") for field in SOURCE_FIELDS)
+MEASURE_COLUMNS = tuple(_column(field, "measures") for field in MEASURE_FIELDS)
+FACT_COLUMNS = _fact_columns()
 
 
 def _day(date: PartialDate | None, *, last: bool) -> str | None:
@@ -59,8 +122,27 @@ def _day(date: PartialDate | None, *, last: bool) -> str | None:
     return (date.last if last else date.first).isoformat()
 
 
-def _text(date: PartialDate | None) -> str | None:
-    return None if date is None else str(date)
+def _value(field: Field, value: Any) -> Any:
+    if field.kind is Kind.TAGS:
+        return json.dumps(list(value), ensure_ascii=False)
+    if field.kind is Kind.BOOL:
+        return int(bool(value))
+    return plain(field, value)
+
+
+def _fact_row(row: Row, exported: set[str]) -> tuple[Any, ...]:
+    fact = row.fact
+    values: list[Any] = []
+    for field in FACT_FIELDS:
+        value = getattr(fact, field.name)
+        if field.name == "part_of" and value not in exported:
+            value = None  # a whole outside the selection: empty, so that the foreign key holds
+        values.append(_value(field, value))
+        if field.name == "end":
+            values += [_day(fact.date, last=False), _day(fact.date, last=True), _day(fact.end, last=True)]
+        elif field.name == "part_of":
+            values.append(row.superseded_by)
+    return tuple(values)
 
 
 def _tables(selection: Selection) -> _Tables:
@@ -76,25 +158,16 @@ def _tables(selection: Selection) -> _Tables:
     for row in rows:
         if row.fact.measure is not None:
             measures[row.fact.measure] = selection.dataset.measures[row.fact.measure]
-    facts = []
-    for row in rows:
-        fact = row.fact
-        facts.append(
-            (
-                fact.id, fact.topic.value, fact.text, fact.value, fact.unit, fact.qualifier.value,
-                str(fact.date), _text(fact.end),
-                _day(fact.date, last=False), _day(fact.date, last=True), _day(fact.end, last=True),
-                fact.source, fact.measure, fact.part_of if fact.part_of in exported else None,
-                row.superseded_by, json.dumps(list(fact.tags), ensure_ascii=False),
-            )
-        )  # fmt: skip
     return _Tables(
         sources=[
-            (s.id, s.title, s.publisher, s.url, s.short, _text(s.date), s.date_note)
+            tuple(_value(f, getattr(s, f.name)) for f in SOURCE_FIELDS)
             for s in sorted(sources.values(), key=lambda s: s.id)
         ],
-        measures=[(m.id, m.label, m.unit) for m in sorted(measures.values(), key=lambda m: m.id)],
-        facts=facts,
+        measures=[
+            tuple(_value(f, getattr(m, f.name)) for f in MEASURE_FIELDS)
+            for m in sorted(measures.values(), key=lambda m: m.id)
+        ],
+        facts=[_fact_row(row, exported) for row in rows],
     )
 
 
@@ -114,43 +187,20 @@ def _as_export_error() -> Iterator[None]:
 
 # ---------------------------------------------------------------- SQLite
 
-_SCHEMA = """
-CREATE TABLE sources (
-    id        TEXT PRIMARY KEY,
-    title     TEXT NOT NULL,
-    publisher TEXT NOT NULL,
-    url       TEXT NOT NULL,
-    short     TEXT,
-    date      TEXT,  -- as published: "2019", "2019-10" or "2019-10-09"
-    date_note TEXT
-);
-CREATE TABLE measures (
-    id    TEXT PRIMARY KEY,
-    label TEXT NOT NULL,
-    unit  TEXT NOT NULL
-);
-CREATE TABLE facts (
-    id            TEXT PRIMARY KEY,
-    topic         TEXT NOT NULL,
-    text          TEXT NOT NULL,
-    value,        -- no declared type: INTEGER or REAL exactly as the dataset states it
-    unit          TEXT,
-    qualifier     TEXT NOT NULL,
-    date          TEXT NOT NULL,  -- "2019", "2019-07" or "2019-07-31"
-    "end"         TEXT,
-    date_first    TEXT NOT NULL,  -- first day of date, for range queries
-    date_last     TEXT NOT NULL,  -- last day of date
-    end_last      TEXT,           -- last day of end
-    source_id     TEXT NOT NULL REFERENCES sources(id),
-    measure_id    TEXT REFERENCES measures(id),
-    part_of       TEXT REFERENCES facts(id),
-    superseded_by TEXT,
-    tags          TEXT NOT NULL   -- JSON array of strings
-);
-CREATE INDEX facts_date_first ON facts(date_first);
-CREATE INDEX facts_source_id ON facts(source_id);
-CREATE INDEX facts_measure_id ON facts(measure_id);
-"""
+
+def _create(table: str, columns: Sequence[_Column]) -> str:
+    body = ",\n    ".join(f'"{column.name}" {column.sql}'.rstrip() for column in columns)
+    return f"CREATE TABLE {table} (\n    {body}\n);\n"
+
+
+_SCHEMA = (
+    _create("sources", SOURCE_COLUMNS)
+    + _create("measures", MEASURE_COLUMNS)
+    + _create("facts", FACT_COLUMNS)
+    + "CREATE INDEX facts_date_first ON facts(date_first);\n"
+    + "CREATE INDEX facts_source_id ON facts(source_id);\n"
+    + "CREATE INDEX facts_measure_id ON facts(measure_id);\n"
+)
 
 
 def export_sqlite(selection: Selection, path: Path, *, force: bool = False) -> None:
@@ -180,65 +230,13 @@ def export_sqlite(selection: Selection, path: Path, *, force: bool = False) -> N
         files.write_atomically(path, fill, replace=force)
 
 
-def _insert(db: sqlite3.Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    names = ", ".join(f'"{name}"' for name in columns)
+def _insert(db: sqlite3.Connection, table: str, columns: Sequence[_Column], rows: list[tuple[Any, ...]]) -> None:
+    names = ", ".join(f'"{column.name}"' for column in columns)
     marks = ", ".join("?" for _ in columns)
     db.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 # ---------------------------------------------------------------- Data Package
-
-_DATE_PATTERN = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
-
-
-def _field(name: str, kind: str, description: str = "", **constraints: Any) -> dict[str, Any]:
-    field: dict[str, Any] = {"name": name, "type": kind}
-    if description:
-        field["description"] = description
-    if constraints:
-        field["constraints"] = constraints
-    return field
-
-
-def _partial_date(name: str, description: str, *, required: bool = False) -> dict[str, Any]:
-    """A date of the dataset: a string, because "2019" and "2019-07" are not ISO days."""
-    if required:
-        return _field(name, "string", description, required=True, pattern=_DATE_PATTERN)
-    return _field(name, "string", description, pattern=_DATE_PATTERN)
-
-
-_SOURCE_FIELDS = [
-    _field("id", "string", required=True, unique=True),
-    _field("title", "string", required=True),
-    _field("publisher", "string", required=True),
-    _field("url", "string", required=True),
-    _field("short", "string", "short name for tables"),
-    _partial_date("date", "publication date as known: YYYY, YYYY-MM or YYYY-MM-DD"),
-    _field("date_note", "string", "how the date was established when the document prints none"),
-]
-_MEASURE_FIELDS = [
-    _field("id", "string", required=True, unique=True),
-    _field("label", "string", required=True),
-    _field("unit", "string", required=True),
-]
-_FACT_FIELDS = [
-    _field("id", "string", required=True, unique=True),
-    _field("topic", "string", required=True, enum=[topic.value for topic in Topic]),
-    _field("text", "string", required=True),
-    _field("value", "number", "the figure as stated, never rounded"),
-    _field("unit", "string"),
-    _field("qualifier", "string", required=True, enum=[qualifier.value for qualifier in Qualifier]),
-    _partial_date("date", "when the figure or event holds; a period's start", required=True),
-    _partial_date("end", "end of the period"),
-    _field("date_first", "date", "first day of date", required=True),
-    _field("date_last", "date", "last day of date", required=True),
-    _field("end_last", "date", "last day of end"),
-    _field("source_id", "string", required=True),
-    _field("measure_id", "string"),
-    _field("part_of", "string", "id of the larger figure this is a component of"),
-    _field("superseded_by", "string", "id of the newer version of this figure"),
-    _field("tags", "array", "JSON array of strings", required=True),
-]
 
 
 def _resource(name: str, fields: list[dict[str, Any]], **schema: Any) -> dict[str, Any]:
@@ -262,21 +260,21 @@ def _descriptor() -> dict[str, Any]:
         "name": "usco",
         "title": "United States–Colombia relations: sourced facts",
         "resources": [
-            _resource("sources", _SOURCE_FIELDS),
-            _resource("measures", _MEASURE_FIELDS),
+            _resource("sources", [column.package for column in SOURCE_COLUMNS]),
+            _resource("measures", [column.package for column in MEASURE_COLUMNS]),
             _resource(
                 "facts",
-                _FACT_FIELDS,
+                [column.package for column in FACT_COLUMNS],
                 foreignKeys=[key("source_id", "sources"), key("measure_id", "measures"), key("part_of", "")],
             ),
         ],
     }
 
 
-def _csv(columns: Sequence[str], rows: list[tuple[Any, ...]]) -> str:
+def _csv(columns: Sequence[_Column], rows: list[tuple[Any, ...]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(columns)
+    writer.writerow([column.name for column in columns])
     writer.writerows(
         ["" if value is None else repr(value) if isinstance(value, float) else value for value in row] for row in rows
     )

@@ -154,7 +154,10 @@ def json_schema() -> dict[str, Any]:
             continue
         properties[field.name] = _schema_of(field)
         if field.name == "qualifier":
-            properties["figure"] = {"type": "string", "description": "the figure as a person reads it"}
+            properties["figure"] = {
+                "anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}],
+                "description": 'the figure as a person reads it ("more than $23.6 million"), or null without a value',
+            }
         if field.name == "part_of":
             properties["superseded_by"] = {
                 "anyOf": [{"type": "string", "pattern": _ID_PATTERN}, {"type": "null"}],
@@ -173,13 +176,16 @@ def json_schema() -> dict[str, Any]:
         "title": "usco fact",
         "description": (
             "One fact as `usco ... -f json` (an array of these) and `-f jsonl` (one a line) print it "
-            "(design §4). Numbers are raw; dates are the dataset's strings: \"2019\" is never 2019-01-01. "
+            '(design §4). Numbers are raw; dates are the dataset\'s strings: "2019" is never 2019-01-01. '
             "Generated from usco.fields."
         ),
         "type": "object",
         "required": list(properties),
         "additionalProperties": False,
         "properties": properties,
+        # design §1: `unit` is required whenever `value` is present
+        "if": {"properties": {"value": {"type": "number"}}, "required": ["value"]},
+        "then": {"properties": {"unit": {"type": "string"}}},
     }
 
 

@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from usco.fields import FACT_FIELDS, SOURCE_FIELDS, cell, plain
 from usco.model import QueryError
-from usco.text import date_text, figure, period, source_label, tsv_field, visible, visible_keep_space, when
+from usco.text import date_text, figure, period, plural, source_label, tsv_field, visible, visible_keep_space, when
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console  # noqa: TID251 - a type only; table.py draws
 
     from usco.query import Detail, MeasureSummary, Row, Selection, SeriesTable, SourceCount, TagCount
 
-try:
+if sys.version_info >= (3, 11):
     from typing import assert_never
-except ImportError:  # Python 3.10
-    from typing_extensions import assert_never
+else:  # pragma: no cover - Python 3.10
+
+    def assert_never(value: NoReturn) -> NoReturn:
+        raise AssertionError(f"unhandled value: {value!r}")
 
 
 class OutputFormat(str, Enum):
@@ -94,9 +97,18 @@ def _choose(listing: Listing, columns: Sequence[str]) -> Listing:
     )
 
 
+def _table() -> Any:
+    """usco.table, imported only when a Rich view is drawn (its import is start-up time)."""
+    from usco import table
+
+    return table
+
+
 # ---------------------------------------------------------------- the formats themselves
 
-_JSON_UNSAFE = re.compile("[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u200b-\u200d\u2060-\u2064\ufeff]")
+_JSON_UNSAFE = re.compile(
+    "[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]"
+)
 
 
 def _json(value: Any, indent: int | None = 2, *, ascii_only: bool = False) -> str:
@@ -174,7 +186,6 @@ def fact_record(row: Row, *, history: bool = False) -> tuple[Any, ...]:
 
 
 def facts_listing(selection: Selection, *, history: bool = False, timeline: bool = False) -> Listing:
-    from usco import table
     from usco.query import with_components
 
     rows = selection.rows
@@ -183,9 +194,9 @@ def facts_listing(selection: Selection, *, history: bool = False, timeline: bool
         records=[fact_record(row, history=history) for row in rows],
         objects=[fact_object(row) for row in rows],
         draw=(
-            (lambda console: table.draw_timeline(console, rows))
+            (lambda console: _table().draw_timeline(console, rows))
             if timeline
-            else (lambda console: table.draw_facts(console, with_components(rows), history=history))
+            else (lambda console: _table().draw_facts(console, with_components(rows), history=history))
         ),
         markdown=lambda: (
             ("date", "figure", "fact", "source", "id"),
@@ -203,7 +214,6 @@ SOURCE_COLUMNS = ("id", "short", "title", "publisher", "kind", "date", "date_not
 
 
 def sources_listing(counts: list[SourceCount]) -> Listing:
-    from usco import table
 
     objects = [
         {field.name: plain(field, getattr(c.source, field.name)) for field in SOURCE_FIELDS} | {"facts": c.facts}
@@ -212,34 +222,32 @@ def sources_listing(counts: list[SourceCount]) -> Listing:
     records = [tuple(obj[name] for name in SOURCE_COLUMNS) for obj in objects]
     for obj in objects:
         del obj["short"]  # design §4: sources -f json carries no short name
-    return Listing(SOURCE_COLUMNS, records, objects, draw=lambda console: table.draw_sources(console, counts))
+    return Listing(SOURCE_COLUMNS, records, objects, draw=lambda console: _table().draw_sources(console, counts))
 
 
 def topics_listing(counts: list[tuple[Any, int]]) -> Listing:
-    from usco import table
 
     records = [(topic.value, count) for topic, count in counts]
     objects = [{"topic": topic, "facts": count} for topic, count in records]
-    caption = f"{len(records)} topics"
+    caption = plural(len(records), "topic")
     return Listing(
         ("topic", "facts"),
         records,
         objects,
-        draw=lambda console: table.draw_simple(console, ("Topic", "Facts"), records, caption),
+        draw=lambda console: _table().draw_simple(console, ("Topic", "Facts"), records, caption),
     )
 
 
 def tags_listing(counts: list[TagCount]) -> Listing:
-    from usco import table
 
     records = [(count.tag, count.facts) for count in counts]
     objects = [{"tag": tag, "facts": facts} for tag, facts in records]
-    caption = f"{len(records)} tags · usco facts --tag TAG lists a tag's facts"
+    caption = f"{plural(len(records), 'tag')} · usco facts --tag TAG lists a tag's facts"
     return Listing(
         ("tag", "facts"),
         records,
         objects,
-        draw=lambda console: table.draw_simple(console, ("Tag", "Facts"), records, caption),
+        draw=lambda console: _table().draw_simple(console, ("Tag", "Facts"), records, caption),
     )
 
 
@@ -247,15 +255,13 @@ MEASURE_COLUMNS = ("id", "label", "unit", "period", "periods", "facts", "first",
 
 
 def measures_listing(summaries: list[MeasureSummary]) -> Listing:
-    from usco import table
-
     records = [
         (s.measure.id, s.measure.label, s.measure.unit, s.measure.period.value, s.periods, s.facts,
          period(s.first, s.measure, "/"), period(s.last, s.measure, "/"))
         for s in summaries
     ]  # fmt: skip
     objects = [dict(zip(MEASURE_COLUMNS, record, strict=True)) for record in records]
-    return Listing(MEASURE_COLUMNS, records, objects, draw=lambda console: table.draw_measures(console, summaries))
+    return Listing(MEASURE_COLUMNS, records, objects, draw=lambda console: _table().draw_measures(console, summaries))
 
 
 # ---------------------------------------------------------------- series: periods down, measures across
@@ -267,7 +273,6 @@ def series_listing(series: SeriesTable) -> Listing:
     Machine formats are long, one figure a line (period, measure, value, status, source),
     so that nothing is ambiguous; the table and markdown are wide.
     """
-    from usco import table
 
     header = ("period", "measure", "value", "unit", "qualifier", "status", "end", "fact_id", "source_id", "source_date")
     records = []
@@ -278,19 +283,19 @@ def series_listing(series: SeriesTable) -> Listing:
                 continue
             fact = row.fact
             records.append(
-                (line.label, measure.id, fact.value, fact.unit, fact.qualifier.value, fact.status.value,
+                (line.period, measure.id, fact.value, fact.unit, fact.qualifier.value, fact.status.value,
                  date_text(fact.end), fact.id, row.source.id, date_text(row.source.date))
             )  # fmt: skip
-            objects.append({"period": line.label, "measure": measure.id} | fact_object(row))
+            objects.append({"period": line.period, "measure": measure.id} | fact_object(row))
 
     def wide() -> tuple[Sequence[str], list[tuple[Any, ...]]]:
         names = ("period", *(measure.id for measure in series.measures))
         rows = [
-            (line.label, *(table.series_cell(row) if row else "" for row in line.cells)) for line in series.lines
+            (line.label, *(_table().series_cell(row) if row else "" for row in line.cells)) for line in series.lines
         ]
         return names, rows
 
-    return Listing(header, records, objects, draw=lambda console: table.draw_series(console, series), markdown=wide)
+    return Listing(header, records, objects, draw=lambda console: _table().draw_series(console, series), markdown=wide)
 
 
 # ---------------------------------------------------------------- show
@@ -341,7 +346,9 @@ def version_line(row: Row) -> str:
     return f"{row.fact.id}: {when(row.fact, row.measure)}: {shown} ({source_label(row.source)}){mark}"
 
 
-def render_detail(detail: Detail, fmt: OutputFormat, *, console: Console | None = None, ascii_only: bool = False) -> str:
+def render_detail(
+    detail: Detail, fmt: OutputFormat, *, console: Console | None = None, ascii_only: bool = False
+) -> str:
     """`show` output; piped without -f it is tsv: key<TAB>value lines."""
     pairs = detail_pairs(detail)
     match fmt:
@@ -358,6 +365,6 @@ def render_detail(detail: Detail, fmt: OutputFormat, *, console: Console | None 
         case OutputFormat.TABLE:
             from usco import table
 
-            return table.draw(lambda console: table.draw_detail(console, detail, pairs), console)
+            return table.draw(lambda console: _table().draw_detail(console, detail, pairs), console)
         case _:
             assert_never(fmt)

@@ -110,8 +110,8 @@ class PartialDate(NamedTuple):
 
 
 def fiscal_year_span(year: int) -> tuple[dt.date, dt.date]:
-    """FY*year*: October 1 of the year before to September 30."""
-    return dt.date(year - 1, 10, 1), dt.date(year, 9, 30)
+    """FY*year*: October 1 of the year before to September 30 (FY1 from the first day there is)."""
+    return (dt.date(year - 1, 10, 1) if year > 1 else dt.date.min), dt.date(year, 9, 30)
 
 
 class Source(NamedTuple):

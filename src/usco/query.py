@@ -22,10 +22,10 @@ class Filters(NamedTuple):
 
     since: PartialDate | None = None
     until: PartialDate | None = None
-    topics: Collection[Topic] = ()
+    topics: Collection[str] = ()  # Topic values (a Topic is a str); an unknown one is a QueryError
     tags: Collection[str] = ()
     sources: Collection[str] = ()
-    source_kinds: Collection[SourceKind] = ()
+    source_kinds: Collection[str] = ()  # SourceKind values, likewise
     measures: Collection[str] = ()
     words: Sequence[str] = ()
     regional: bool = True  # False: leave out figures that cover more countries than Colombia
@@ -100,7 +100,11 @@ def check_names(dataset: Dataset, filters: Filters) -> None:
         ("source", filters.sources, dataset.sources),
         ("tag", filters.tags, tags),
         ("topic", [str(getattr(topic, "value", topic)) for topic in filters.topics], [t.value for t in Topic]),
-        ("source kind", [str(getattr(kind, "value", kind)) for kind in filters.source_kinds], [k.value for k in SourceKind]),
+        (
+            "source kind",
+            [str(getattr(kind, "value", kind)) for kind in filters.source_kinds],
+            [k.value for k in SourceKind],
+        ),
     ):
         for name in wanted:
             if name not in known:
@@ -276,7 +280,7 @@ def depths(rows: Sequence[Row]) -> dict[str, int]:
     parents = {row.fact.id: row.fact.part_of for row in rows}
     found: dict[str, int] = {}
     for fact_id in parents:
-        chain = []
+        chain: list[str] = []
         current: str | None = fact_id
         while current in parents and current not in found and len(chain) <= len(parents):
             chain.append(current)
@@ -343,6 +347,7 @@ def detail(dataset: Dataset, fact_id: str, *, view: View = View()) -> Detail:
 class SeriesLine(NamedTuple):
     label: str  # "FY2016", "2024"; with --history also the release
     cells: tuple[Row | None, ...]  # one per measure, None where it has no figure
+    period: str = ""  # the period alone ("FY2016"), for machine formats: the release is in each figure's source
 
 
 class SeriesTable(NamedTuple):
@@ -369,7 +374,7 @@ def series(selection: Selection, measures: Sequence[Measure], *, history: bool =
         cells = grouped.setdefault(key, [None] * len(measures))
         cells[wanted[fact.measure]] = row
         labels[key] = f"{label} ({row.source.name})" if history else label
-    lines = tuple(SeriesLine(labels[key], tuple(grouped[key])) for key in sorted(grouped))
+    lines = tuple(SeriesLine(labels[key], tuple(grouped[key]), key[1]) for key in sorted(grouped))
     shown = {row.source.id: row.source for line in lines for row in line.cells if row is not None}
     return SeriesTable(tuple(measures), lines, tuple(sorted(shown.values(), key=lambda s: (source_recency(s), s.id))))
 

@@ -34,9 +34,17 @@ def _decimal_text(number: Decimal) -> str:
 
 def scaled(value: int | float) -> str:
     """23600000 -> "23.6 million"; never rounds: a figure that needs more digits is written out."""
-    from decimal import Decimal, localcontext  # only figures for people need it
+    if isinstance(value, int):  # the common case, in integer arithmetic (decimal costs start-up time)
+        sign, magnitude = ("-" if value < 0 else ""), abs(value)
+        for scale, word in _SCALES:
+            if magnitude >= scale and magnitude % (scale // 100) == 0:
+                whole, cents = divmod(magnitude // (scale // 100), 100)
+                fraction = f".{cents:02d}".rstrip("0").rstrip(".")
+                return f"{sign}{whole:,}{fraction} {word}"
+        return f"{value:,}"
+    from decimal import Decimal, localcontext  # a float: exact through its shortest repr
 
-    number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    number = Decimal(repr(value))
     with localcontext() as exact:  # enough precision that no division below rounds
         exact.prec = len(number.as_tuple().digits) + abs(int(number.as_tuple().exponent)) + 30
         for scale, word in _SCALES:
@@ -110,7 +118,9 @@ def when(fact: Fact, measure: Measure | None = None) -> str:
 
 def source_label(source: Source) -> str:
     """ "State fact sheet, Sept 2020 (2020-09-18)", or "(undated)"."""
-    return f"{source.name} ({source.date})" if source.date else f"{source.name} (undated)"
+    if source.date is None:
+        return f"{source.name} (undated)"
+    return source.name if str(source.date) in source.name else f"{source.name} ({source.date})"
 
 
 def kind_label(source: Source) -> str:
@@ -149,5 +159,5 @@ def visible_keep_space(text: str) -> str:
 
 
 def tsv_field(text: str) -> str:
-    """One TSV field: visible, with tabs and newlines replaced by spaces."""
-    return re.sub(r"[\t\n]", " ", visible_keep_space(text))
+    """One TSV field: visible, with tabs and newlines (CR and LF) replaced by spaces."""
+    return visible(re.sub(r"[\t\r\n]", " ", text))

@@ -1,4 +1,4 @@
-"""Rendering (design §4): figures in words, exact machine formats, Rich tables, terminal safety."""
+"""Output formats (design §4): figures in words, exact machine formats, Rich tables, terminal safety."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from types import MappingProxyType
 import pytest
 from rich.console import Console
 
-from usco import dataset, query, render
-from usco.model import Dataset, Fact, PartialDate, Qualifier, Source, Topic
+from usco import dataset, formats, query
+from usco.formats import OutputFormat
+from usco.model import Dataset, Fact, PartialDate, Qualifier, Source, SourceKind, Topic
 from usco.query import View
-from usco.render import OutputFormat
+from usco.text import figure
 
 WriteDataset = Callable[[str], Path]
 
@@ -55,7 +56,7 @@ def a_fact(value: int | float | None, unit: str | None, qualifier: Qualifier = Q
     ],
 )
 def test_figure_in_words(value: int | float, unit: str, qualifier: Qualifier, words: str) -> None:
-    assert render.figure(a_fact(value, unit, qualifier)) == words
+    assert figure(a_fact(value, unit, qualifier)) == words
 
 
 @pytest.mark.parametrize(
@@ -67,14 +68,14 @@ def test_figure_in_words(value: int | float, unit: str, qualifier: Qualifier, wo
     ],
 )
 def test_figure_is_never_rounded(value: int, exact_forms: set[str]) -> None:
-    words = render.figure(a_fact(value, "USD"))
+    words = figure(a_fact(value, "USD"))
     assert words in exact_forms
     assert "7.7 billion" not in words
     assert "7.75 billion" not in words
 
 
 def test_fact_without_value_has_no_figure() -> None:
-    assert render.figure(a_fact(None, None)) == ""
+    assert figure(a_fact(None, None)) == ""
 
 
 # ---------------------------------------------------------------- machine formats
@@ -83,7 +84,9 @@ TWO_FACTS = """
 [sources.sheet]
 title     = "Fact sheet"
 publisher = "U.S. Department of State"
+kind      = "government"
 url       = "https://example.gov/sheet"
+copy_url  = "https://archive.example.org/sheet"
 short     = "Sheet"
 date      = 2020-09-18
 
@@ -102,6 +105,7 @@ unit      = "USD"
 qualifier = "more_than"
 date      = "2020"
 end       = 2020-09-18
+regional  = true
 source    = "sheet"
 tags      = ["covid", "health"]
 
@@ -117,6 +121,7 @@ TWO_VERSIONS = """
 [sources.unodc-2019]
 title     = "Coca survey 2019"
 publisher = "UNODC"
+kind      = "intergovernmental"
 url       = "https://example.org/2019"
 date      = 2019-06-20
 
@@ -153,14 +158,14 @@ measure = "coca"
 
 
 @pytest.fixture
-def two_facts(write_dataset: WriteDataset) -> render.Listing:
-    return render.facts_listing(query.select(dataset.load(write_dataset(TWO_FACTS))))
+def two_facts(write_dataset: WriteDataset) -> formats.Listing:
+    return formats.facts_listing(query.select(dataset.load(write_dataset(TWO_FACTS))))
 
 
 @pytest.fixture
-def two_versions(write_dataset: WriteDataset) -> render.Listing:
+def two_versions(write_dataset: WriteDataset) -> formats.Listing:
     selection = query.select(dataset.load(write_dataset(TWO_VERSIONS)), view=View(history=True))
-    return render.facts_listing(selection, history=True)
+    return formats.facts_listing(selection, history=True)
 
 
 JSON_TWO_FACTS = """\
@@ -172,8 +177,11 @@ JSON_TWO_FACTS = """\
     "value": null,
     "unit": null,
     "qualifier": "exact",
+    "figure": null,
     "date": "1822",
     "end": null,
+    "status": "final",
+    "regional": false,
     "measure": null,
     "part_of": null,
     "superseded_by": null,
@@ -182,7 +190,9 @@ JSON_TWO_FACTS = """\
       "id": "report",
       "title": "Annual report",
       "publisher": "Congressional Research Service",
+      "kind": null,
       "url": "https://example.gov/report",
+      "copy_url": null,
       "date": "2023-06"
     }
   },
@@ -193,8 +203,11 @@ JSON_TWO_FACTS = """\
     "value": 23600000,
     "unit": "USD",
     "qualifier": "more_than",
+    "figure": "more than $23.6 million",
     "date": "2020",
     "end": "2020-09-18",
+    "status": "final",
+    "regional": true,
     "measure": null,
     "part_of": null,
     "superseded_by": null,
@@ -206,7 +219,9 @@ JSON_TWO_FACTS = """\
       "id": "sheet",
       "title": "Fact sheet",
       "publisher": "U.S. Department of State",
+      "kind": "government",
       "url": "https://example.gov/sheet",
+      "copy_url": "https://archive.example.org/sheet",
       "date": "2020-09-18"
     }
   }
@@ -214,91 +229,100 @@ JSON_TWO_FACTS = """\
 """
 
 
-def test_json(two_facts: render.Listing) -> None:
-    assert render.render(two_facts, OutputFormat.JSON) == JSON_TWO_FACTS
+def test_json(two_facts: formats.Listing) -> None:
+    assert formats.render(two_facts, OutputFormat.JSON) == JSON_TWO_FACTS
 
 
-def test_json_fields_are_exactly_those_of_the_design(two_facts: render.Listing) -> None:
-    (first, _) = json.loads(render.render(two_facts, OutputFormat.JSON))
+def test_json_fields_are_exactly_those_of_the_design(two_facts: formats.Listing) -> None:
+    (first, _) = json.loads(formats.render(two_facts, OutputFormat.JSON))
     assert list(first) == [
-        "id", "topic", "text", "value", "unit", "qualifier", "date", "end",
+        "id", "topic", "text", "value", "unit", "qualifier", "figure", "date", "end", "status", "regional",
         "measure", "part_of", "superseded_by", "tags", "source",
     ]  # fmt: skip
-    assert list(first["source"]) == ["id", "title", "publisher", "url", "date"]
+    assert list(first["source"]) == ["id", "title", "publisher", "kind", "url", "copy_url", "date"]
 
 
 JSONL_TWO_FACTS = (
     '{"id": "recognition", "topic": "milestone", "text": "The United States recognizes Colombia", "value": null,'
-    ' "unit": null, "qualifier": "exact", "date": "1822", "end": null, "measure": null, "part_of": null,'
-    ' "superseded_by": null, "tags": [], "source": {"id": "report", "title": "Annual report",'
-    ' "publisher": "Congressional Research Service", "url": "https://example.gov/report", "date": "2023-06"}}\n'
+    ' "unit": null, "qualifier": "exact", "figure": null, "date": "1822", "end": null, "status": "final",'
+    ' "regional": false, "measure": null, "part_of": null, "superseded_by": null, "tags": [],'
+    ' "source": {"id": "report", "title": "Annual report", "publisher": "Congressional Research Service",'
+    ' "kind": null, "url": "https://example.gov/report", "copy_url": null, "date": "2023-06"}}\n'
     '{"id": "covid-total", "topic": "aid", "text": "COVID-19 assistance, \\"fast\\"", "value": 23600000,'
-    ' "unit": "USD", "qualifier": "more_than", "date": "2020", "end": "2020-09-18", "measure": null,'
-    ' "part_of": null, "superseded_by": null, "tags": ["covid", "health"], "source": {"id": "sheet",'
-    ' "title": "Fact sheet", "publisher": "U.S. Department of State", "url": "https://example.gov/sheet",'
-    ' "date": "2020-09-18"}}\n'
+    ' "unit": "USD", "qualifier": "more_than", "figure": "more than $23.6 million", "date": "2020",'
+    ' "end": "2020-09-18", "status": "final", "regional": true, "measure": null, "part_of": null,'
+    ' "superseded_by": null, "tags": ["covid", "health"], "source": {"id": "sheet", "title": "Fact sheet",'
+    ' "publisher": "U.S. Department of State", "kind": "government", "url": "https://example.gov/sheet",'
+    ' "copy_url": "https://archive.example.org/sheet", "date": "2020-09-18"}}\n'
 )
 
 
-def test_jsonl(two_facts: render.Listing) -> None:
-    assert render.render(two_facts, OutputFormat.JSONL) == JSONL_TWO_FACTS
+def test_jsonl(two_facts: formats.Listing) -> None:
+    assert formats.render(two_facts, OutputFormat.JSONL) == JSONL_TWO_FACTS
 
 
-CSV_HEADER = "id,topic,date,end,value,unit,qualifier,text,source_id,source_date,source_url\n"
+CSV_HEADER = (
+    "id,topic,date,end,status,value,unit,qualifier,text,measure,part_of,regional,"
+    "source_id,source_kind,source_date,source_url\n"
+)
 CSV_ROWS = (
-    "recognition,milestone,1822,,,,exact,The United States recognizes Colombia,report,2023-06,"
-    "https://example.gov/report\n"
-    'covid-total,aid,2020,2020-09-18,23600000,USD,more_than,"COVID-19 assistance, ""fast""",sheet,2020-09-18,'
-    "https://example.gov/sheet\n"
+    "recognition,milestone,1822,,final,,,exact,The United States recognizes Colombia,,,false,"
+    "report,,2023-06,https://example.gov/report\n"
+    'covid-total,aid,2020,2020-09-18,final,23600000,USD,more_than,"COVID-19 assistance, ""fast""",,,true,'
+    "sheet,government,2020-09-18,https://example.gov/sheet\n"
 )
 
 
-def test_csv(two_facts: render.Listing) -> None:
-    assert render.render(two_facts, OutputFormat.CSV) == CSV_HEADER + CSV_ROWS
+def test_csv(two_facts: formats.Listing) -> None:
+    assert formats.render(two_facts, OutputFormat.CSV) == CSV_HEADER + CSV_ROWS
 
 
-def test_csv_without_header(two_facts: render.Listing) -> None:
-    assert render.render(two_facts, OutputFormat.CSV, header=False) == CSV_ROWS
+def test_csv_without_header(two_facts: formats.Listing) -> None:
+    assert formats.render(two_facts, OutputFormat.CSV, header=False) == CSV_ROWS
 
 
-TSV_HEADER = "id\ttopic\tdate\tend\tvalue\tunit\tqualifier\ttext\tsource_id\tsource_date\tsource_url\n"
+TSV_HEADER = (
+    "id\ttopic\tdate\tend\tstatus\tvalue\tunit\tqualifier\ttext\tmeasure\tpart_of\tregional\t"
+    "source_id\tsource_kind\tsource_date\tsource_url\n"
+)
 TSV_ROWS = (
-    "recognition\tmilestone\t1822\t\t\t\texact\tThe United States recognizes Colombia\treport\t2023-06\t"
-    "https://example.gov/report\n"
-    'covid-total\taid\t2020\t2020-09-18\t23600000\tUSD\tmore_than\tCOVID-19 assistance, "fast"\tsheet\t2020-09-18\t'
-    "https://example.gov/sheet\n"
+    "recognition\tmilestone\t1822\t\tfinal\t\t\texact\tThe United States recognizes Colombia\t\t\tfalse\t"
+    "report\t\t2023-06\thttps://example.gov/report\n"
+    'covid-total\taid\t2020\t2020-09-18\tfinal\t23600000\tUSD\tmore_than\tCOVID-19 assistance, "fast"\t\t\ttrue\t'
+    "sheet\tgovernment\t2020-09-18\thttps://example.gov/sheet\n"
 )
 
 
-def test_tsv(two_facts: render.Listing) -> None:
-    assert render.render(two_facts, OutputFormat.TSV) == TSV_HEADER + TSV_ROWS
+def test_tsv(two_facts: formats.Listing) -> None:
+    assert formats.render(two_facts, OutputFormat.TSV) == TSV_HEADER + TSV_ROWS
 
 
-def test_tsv_without_header(two_facts: render.Listing) -> None:
-    assert render.render(two_facts, OutputFormat.TSV, header=False) == TSV_ROWS
+def test_tsv_without_header(two_facts: formats.Listing) -> None:
+    assert formats.render(two_facts, OutputFormat.TSV, header=False) == TSV_ROWS
 
 
-def test_csv_with_history_ends_with_superseded_by(two_versions: render.Listing) -> None:
-    assert render.render(two_versions, OutputFormat.CSV) == (
-        "id,topic,date,end,value,unit,qualifier,text,source_id,source_date,source_url,superseded_by\n"
-        "coca-2018,security,2018,,169000,hectares,exact,Coca cultivation,unodc-2019,2019-06-20,"
-        "https://example.org/2019,coca-2018-revised\n"
-        'coca-2018-revised,security,2018,,169019,hectares,exact,"Coca cultivation, revised",unodc-2020,2020-07,'
-        "https://example.org/2020,\n"
+def test_csv_with_history_ends_with_superseded_by(two_versions: formats.Listing) -> None:
+    assert formats.render(two_versions, OutputFormat.CSV) == (
+        "id,topic,date,end,status,value,unit,qualifier,text,measure,part_of,regional,"
+        "source_id,source_kind,source_date,source_url,superseded_by\n"
+        "coca-2018,security,2018,,final,169000,hectares,exact,Coca cultivation,coca,,false,"
+        "unodc-2019,intergovernmental,2019-06-20,https://example.org/2019,coca-2018-revised\n"
+        'coca-2018-revised,security,2018,,final,169019,hectares,exact,"Coca cultivation, revised",coca,,false,'
+        "unodc-2020,,2020-07,https://example.org/2020,\n"
     )
 
 
-def test_tsv_with_history_ends_with_superseded_by(two_versions: render.Listing) -> None:
-    assert render.render(two_versions, OutputFormat.TSV, header=False) == (
-        "coca-2018\tsecurity\t2018\t\t169000\thectares\texact\tCoca cultivation\tunodc-2019\t2019-06-20\t"
-        "https://example.org/2019\tcoca-2018-revised\n"
-        "coca-2018-revised\tsecurity\t2018\t\t169019\thectares\texact\tCoca cultivation, revised\tunodc-2020\t2020-07\t"
-        "https://example.org/2020\t\n"
+def test_tsv_with_history_ends_with_superseded_by(two_versions: formats.Listing) -> None:
+    assert formats.render(two_versions, OutputFormat.TSV, header=False) == (
+        "coca-2018\tsecurity\t2018\t\tfinal\t169000\thectares\texact\tCoca cultivation\tcoca\t\tfalse\t"
+        "unodc-2019\tintergovernmental\t2019-06-20\thttps://example.org/2019\tcoca-2018-revised\n"
+        "coca-2018-revised\tsecurity\t2018\t\tfinal\t169019\thectares\texact\tCoca cultivation, revised\tcoca\t\t"
+        "false\tunodc-2020\t\t2020-07\thttps://example.org/2020\t\n"
     )
 
 
-def test_json_with_history_marks_the_superseded_version(two_versions: render.Listing) -> None:
-    objects = json.loads(render.render(two_versions, OutputFormat.JSON))
+def test_json_with_history_marks_the_superseded_version(two_versions: formats.Listing) -> None:
+    objects = json.loads(formats.render(two_versions, OutputFormat.JSON))
     assert [(obj["id"], obj["superseded_by"]) for obj in objects] == [
         ("coca-2018", "coca-2018-revised"),
         ("coca-2018-revised", None),
@@ -306,8 +330,8 @@ def test_json_with_history_marks_the_superseded_version(two_versions: render.Lis
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.CSV, OutputFormat.TSV, OutputFormat.MARKDOWN])
-def test_dates_are_shown_as_stored(two_facts: render.Listing, fmt: OutputFormat) -> None:
-    out = render.render(two_facts, fmt)
+def test_dates_are_shown_as_stored(two_facts: formats.Listing, fmt: OutputFormat) -> None:
+    out = formats.render(two_facts, fmt)
     assert "1822" in out
     assert "2023-06" in out
     assert "1822-01-01" not in out
@@ -317,9 +341,18 @@ def test_dates_are_shown_as_stored(two_facts: render.Listing, fmt: OutputFormat)
 
 def selection_of(*facts: Fact, source: Source | None = None) -> query.Selection:
     """A Selection built by hand, for text the dataset loader would not accept."""
-    src = source or Source("s", "Source title", "Publisher", "https://example.org/s", None, PartialDate.parse("2021"))
-    data = Dataset(Path("x.toml"), MappingProxyType({src.id: src}), MappingProxyType({}), facts)
-    return query.Selection(tuple(query.Row(fact, src) for fact in facts), data)
+    src = source or Source(
+        id="s",
+        title="Source title",
+        publisher="Publisher",
+        url="https://example.org/s",
+        date=PartialDate.parse("2021"),
+        kind=SourceKind.PRESS,
+    )
+    data = Dataset(
+        path=Path("x.toml"), sources=MappingProxyType({src.id: src}), measures=MappingProxyType({}), facts=facts
+    )
+    return query.Selection(rows=tuple(query.Row(fact=fact, source=src) for fact in facts), dataset=data)
 
 
 def text_fact(fact_id: str, text: str) -> Fact:
@@ -327,28 +360,30 @@ def text_fact(fact_id: str, text: str) -> Fact:
 
 
 def test_tsv_replaces_tabs_and_newlines_in_fields_by_spaces() -> None:
-    listing = render.facts_listing(selection_of(text_fact("a", "one\ttwo\nthree\r\nfour")))
-    out = render.render(listing, OutputFormat.TSV, header=False)
-    assert out == "a\taid\t2020\t\t\t\texact\tone two three  four\ts\t2021\thttps://example.org/s\n"
+    listing = formats.facts_listing(selection_of(text_fact("a", "one\ttwo\nthree\r\nfour")))
+    out = formats.render(listing, OutputFormat.TSV, header=False)
+    assert out == (
+        "a\taid\t2020\t\tfinal\t\t\texact\tone two three  four\t\t\tfalse\ts\tpress\t2021\thttps://example.org/s\n"
+    )
 
 
 def test_csv_keeps_a_newline_inside_quotes() -> None:
-    listing = render.facts_listing(selection_of(text_fact("a", "one\ntwo")))
-    out = render.render(listing, OutputFormat.CSV, header=False)
-    assert out == 'a,aid,2020,,,,exact,"one\ntwo",s,2021,https://example.org/s\n'
+    listing = formats.facts_listing(selection_of(text_fact("a", "one\ntwo")))
+    out = formats.render(listing, OutputFormat.CSV, header=False)
+    assert out == 'a,aid,2020,,final,,,exact,"one\ntwo",,,false,s,press,2021,https://example.org/s\n'
 
 
 def test_markdown_escapes_pipes() -> None:
-    listing = render.facts_listing(selection_of(text_fact("a", "Aid | trade")))
-    lines = render.render(listing, OutputFormat.MARKDOWN).splitlines()
+    listing = formats.facts_listing(selection_of(text_fact("a", "Aid | trade")))
+    lines = formats.render(listing, OutputFormat.MARKDOWN).splitlines()
     assert len(lines) == 3  # header, rule, one row
     assert "Aid \\| trade" in lines[2]
     cells = [len(re.findall(r"(?<!\\)\|", line)) for line in lines]
     assert cells[0] == cells[1] == cells[2]  # the pipe in the text does not add a column
 
 
-def test_markdown_keeps_the_figure_with_its_qualifier(two_facts: render.Listing) -> None:
-    out = render.render(two_facts, OutputFormat.MARKDOWN)
+def test_markdown_keeps_the_figure_with_its_qualifier(two_facts: formats.Listing) -> None:
+    out = formats.render(two_facts, OutputFormat.MARKDOWN)
     assert "more than $23.6 million" in out
     assert "covid-total" in out
     assert "recognition" in out
@@ -365,13 +400,13 @@ short     = "State fact sheet, Sep 2020"
 date      = 2020-09-18
 
 [[facts]]
-id        = "venezuelan-migrants-in-colombia-2023"
+id        = "venezuelan-migrants-in-colombia-2020"
 topic     = "migration"
 text      = "Venezuelans living in Colombia, as counted by Migración Colombia in its February report"
 value     = 2_875_743
 unit      = "people"
 qualifier = "estimated"
-date      = "2023-02"
+date      = "2020-02"
 source    = "sheet"
 
 [[facts]]
@@ -405,60 +440,61 @@ source    = "sheet"
 """
 
 WIDE_FIGURES = {
-    "venezuelan-migrants-in-colombia-2023": "an estimated 2,875,743 people",
+    "venezuelan-migrants-in-colombia-2020": "an estimated 2,875,743 people",
     "covid-total": "more than $23.6 million",
     "covid-disaster": "$15.5 million",
 }
 
 
-def table(listing: render.Listing, width: int) -> str:
+def table(listing: formats.Listing, width: int) -> str:
     console = Console(file=io.StringIO(), width=width, color_system=None)
-    return render.render(listing, OutputFormat.TABLE, console=console)
+    return formats.render(listing, OutputFormat.TABLE, console=console)
 
 
 @pytest.fixture
-def wide(write_dataset: WriteDataset) -> render.Listing:
-    return render.facts_listing(query.select(dataset.load(write_dataset(WIDE))))
+def wide(write_dataset: WriteDataset) -> formats.Listing:
+    return formats.facts_listing(query.select(dataset.load(write_dataset(WIDE))))
 
 
 def first_line_with(lines: list[str], word: str) -> int:
     return next(index for index, line in enumerate(lines) if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", line))
 
 
-def test_wide_table_shows_every_id_and_figure_whole(wide: render.Listing) -> None:
+def test_wide_table_shows_every_id_and_figure_whole(wide: formats.Listing) -> None:
     lines = table(wide, 160).splitlines()
     assert any("Figure" in line and "ID" in line for line in lines)  # a table, with its header
-    for fact_id in ["venezuelan-migrants-in-colombia-2023", "covid-total", "covid-disaster", "covid-other"]:
+    for fact_id in ["venezuelan-migrants-in-colombia-2020", "covid-total", "covid-disaster", "covid-other"]:
         assert any(fact_id in line for line in lines), fact_id
     for words in WIDE_FIGURES.values():
         assert any(words in line for line in lines), words
     assert all(len(line) <= 160 for line in lines)
 
 
-def test_narrow_table_gives_way_to_one_block_per_fact(wide: render.Listing) -> None:
+def test_narrow_table_gives_way_to_one_block_per_fact(wide: formats.Listing) -> None:
     lines = table(wide, 60).splitlines()
     assert all(len(line) <= 60 for line in lines)
-    stripped = [line.strip() for line in lines]
-    for fact_id in ["venezuelan-migrants-in-colombia-2023", "covid-total", "covid-disaster", "covid-other"]:
+    stripped = [line.strip().removeprefix("└ ") for line in lines]  # a component's block is marked as one
+    for fact_id in ["venezuelan-migrants-in-colombia-2020", "covid-total", "covid-disaster", "covid-other"]:
         assert fact_id in stripped, fact_id  # each block opens with its id, whole, on its own line
+    assert "└ covid-disaster" in [line.strip() for line in lines]  # the component, under its whole
     for words in WIDE_FIGURES.values():
         assert any(words in line for line in lines), words
     assert "Migración" in "".join(lines)  # the text is there, wrapped
 
 
 @pytest.mark.parametrize("width", [160, 60])
-def test_component_is_printed_right_after_its_whole(wide: render.Listing, width: int) -> None:
+def test_component_is_printed_right_after_its_whole(wide: formats.Listing, width: int) -> None:
     lines = table(wide, width).splitlines()
     rows = sorted(
         (first_line_with(lines, fact_id), fact_id)
-        for fact_id in ["venezuelan-migrants-in-colombia-2023", "covid-total", "covid-disaster", "covid-other"]
+        for fact_id in ["venezuelan-migrants-in-colombia-2020", "covid-total", "covid-disaster", "covid-other"]
     )
     order = [fact_id for _, fact_id in rows]
     assert order.index("covid-disaster") == order.index("covid-total") + 1, order
 
 
-def test_markdown_puts_a_component_right_after_its_whole(wide: render.Listing) -> None:
-    lines = render.render(wide, OutputFormat.MARKDOWN).splitlines()
+def test_markdown_puts_a_component_right_after_its_whole(wide: formats.Listing) -> None:
+    lines = formats.render(wide, OutputFormat.MARKDOWN).splitlines()
     order = [line.rsplit("|", 2)[-2].strip() for line in lines[2:]]
     assert order.index("covid-disaster") == order.index("covid-total") + 1, order
 
@@ -470,7 +506,7 @@ NEVER_RAW = ["\x1b", "\x9b", "\u202e", "\x07"]
 
 
 @pytest.fixture
-def hostile(write_dataset: WriteDataset) -> render.Listing:
+def hostile(write_dataset: WriteDataset) -> formats.Listing:
     text = """
     [sources.s]
     title     = "Title [link=x]"
@@ -490,11 +526,11 @@ def hostile(write_dataset: WriteDataset) -> render.Listing:
     """
     data = dataset.load(write_dataset(text))
     assert data.facts[0].text == HOSTILE  # the dataset really holds the raw characters
-    return render.facts_listing(query.select(data))
+    return formats.facts_listing(query.select(data))
 
 
 @pytest.mark.parametrize("width", [160, 60])
-def test_table_shows_hostile_text_literally(hostile: render.Listing, width: int) -> None:
+def test_table_shows_hostile_text_literally(hostile: formats.Listing, width: int) -> None:
     out = table(hostile, width)
     for char in NEVER_RAW:
         assert char not in out, repr(char)
@@ -504,8 +540,8 @@ def test_table_shows_hostile_text_literally(hostile: render.Listing, width: int)
     assert "hostile" in out
 
 
-def test_markdown_shows_hostile_text_literally(hostile: render.Listing) -> None:
-    out = render.render(hostile, OutputFormat.MARKDOWN)
+def test_markdown_shows_hostile_text_literally(hostile: formats.Listing) -> None:
+    out = formats.render(hostile, OutputFormat.MARKDOWN)
     for char in NEVER_RAW:
         assert char not in out, repr(char)
     shown = re.sub(r"\\(.)", r"\1", out)  # what a Markdown viewer displays
@@ -514,8 +550,8 @@ def test_markdown_shows_hostile_text_literally(hostile: render.Listing) -> None:
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.JSONL])
-def test_json_round_trips_hostile_text_without_raw_controls(hostile: render.Listing, fmt: OutputFormat) -> None:
-    out = render.render(hostile, fmt)
+def test_json_round_trips_hostile_text_without_raw_controls(hostile: formats.Listing, fmt: OutputFormat) -> None:
+    out = formats.render(hostile, fmt)
     for char in NEVER_RAW:
         assert char not in out, repr(char)
     (obj,) = json.loads(out) if fmt is OutputFormat.JSON else [json.loads(line) for line in out.splitlines()]
@@ -523,8 +559,8 @@ def test_json_round_trips_hostile_text_without_raw_controls(hostile: render.List
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.CSV, OutputFormat.TSV])
-def test_delimited_formats_carry_no_raw_controls(hostile: render.Listing, fmt: OutputFormat) -> None:
-    out = render.render(hostile, fmt)
+def test_delimited_formats_carry_no_raw_controls(hostile: formats.Listing, fmt: OutputFormat) -> None:
+    out = formats.render(hostile, fmt)
     for char in NEVER_RAW:
         assert char not in out, repr(char)
     assert "[bold]x[/] :smile:" in out
