@@ -205,7 +205,8 @@ def _boundary() -> Iterator[None]:
     except DatasetError as error:
         more = len(error.problems) - 1
         also = f" (and {more} more)" if more else ""
-        _fail(f"invalid dataset: {error}{also}", more=[f"  run `usco check {error.path}` to list every problem"])
+        say(f"invalid dataset: {error}{also}")  # the hint is a message line of its own
+        _fail(f"run `usco check {error.path}` to list every problem")
     except UscoError as error:
         _fail(str(error))
     except MemoryError:
