@@ -30,6 +30,8 @@ from usco import dataset
 from usco.cli import app
 from usco.model import DatasetError, Qualifier, Topic
 
+pytestmark = pytest.mark.slow  # property-based: hundreds of generated command lines
+
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
 
 _case_summary = case_summary()

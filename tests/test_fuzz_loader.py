@@ -38,6 +38,8 @@ from usco.model import (
     Topic,
 )
 
+pytestmark = pytest.mark.slow  # property-based: hundreds of generated and mutated documents
+
 try:  # the same parser family as usco; only used to know what the document says
     import tomli as toml_parser
 except ImportError:  # pragma: no cover

@@ -12,6 +12,8 @@ import pytest
 
 from tests.terminal import USCO
 
+pytestmark = pytest.mark.slow  # every test runs the installed script through the completion protocol
+
 WriteDataset = Callable[[str], Path]
 
 DATA = """

@@ -256,19 +256,30 @@ def test_series_machine_formats_carry_raw_numbers_status_and_source(usco: Run, s
     ]
 
 
+WIDE = {"COLUMNS": "200"}
+
+
 def test_series_table_marks_non_final_figures_and_names_the_releases(usco: Run, series: Path) -> None:
-    out = usco("series", "aid-obligations", "--since", "2023", "-f", "table", data=series).stdout
+    out = usco("series", "aid-obligations", "--since", "2023", "-f", "table", data=series, env=WIDE).stdout
     lines = [line.strip() for line in out.splitlines()]
     assert any(line.startswith("FY2023") and line.endswith("$739,367,775") for line in lines)
     assert any(line.startswith("FY2024") and "(provisional)" in line for line in lines)
-    assert any(line.startswith("FY2025") and "(partial to 2025-04-02)" in line for line in lines)
+    assert any(line.startswith("FY2025") and "2025-04-02" in line and "partial" in line for line in lines)
     assert "ForeignAssistance.gov 2025-04-02" in out
 
 
 def test_aid_opens_with_the_series_table(usco: Run, series: Path) -> None:
-    out = usco("aid", "--since", "2024", "-f", "table", data=series).stdout
+    out = usco("aid", "--since", "2024", "-f", "table", data=series, env=WIDE).stdout
     assert "FY2024" in out and "(provisional)" in out
     assert "Releases:" in out
+
+
+def test_series_table_at_80_columns_marks_with_a_legend(usco: Run, series: Path) -> None:
+    out = usco("aid", "--since", "2024", "-f", "table", data=series, env={"COLUMNS": "80"}).stdout
+    lines = out.splitlines()
+    fy2024 = next(line for line in lines if line.strip().startswith("FY2024"))
+    assert "*" in fy2024 or "(prov" in fy2024  # marked, never shown as final
+    assert any("provisional" in line for line in lines if not line.strip().startswith("FY"))  # and explained
 
 
 UNDATED = """
