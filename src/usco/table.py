@@ -45,20 +45,31 @@ def draw(paint: Callable[[Console], None], console: Console | None = None) -> st
     console = console or make_console()
     with console.capture() as captured:
         paint(console)
-    return _TRAILING.sub(_codes_only, _LINK_END.sub("\\1\x07", captured.get()))
+    return "\n".join(_without_trailing_space(line) for line in _LINK_END.sub("\\1\x07", captured.get()).split("\n"))
 
 
-# Spaces at the end of a line, among any colour codes: Rich pads cells and wrapped lines.
+# Rich pads cells and wrapped lines with spaces, among colour codes, at the end of a line.
 _CODES = r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b\x07]*(?:\x1b\\|\x07)"  # colours and hyperlinks (OSC 8)
-_TRAILING = re.compile(rf"(?:[ \t]|{_CODES})+$", re.MULTILINE)
-_CODE = re.compile(_CODES)
+_CODE_AT_END = re.compile(rf"(?:{_CODES})$")
 # Hyperlinks end with BEL rather than ESC \ : every terminal that links understands it, and
 # tools that strip escape codes from a screen (script(1) logs, sed) know that form.
 _LINK_END = re.compile(r"(\x1b\]8;[^\x1b\x07]*)\x1b\\")
 
 
-def _codes_only(match: re.Match[str]) -> str:
-    return "".join(_CODE.findall(match[0]))
+def _without_trailing_space(line: str) -> str:
+    """The line without the spaces at its end, keeping the colour codes among them.
+
+    Linear in the line's length: a single regular expression for "spaces and codes up to
+    the end" backtracks quadratically over a long indent (a part_of chain 1,000 deep).
+    """
+    codes: list[str] = []
+    while True:
+        line = line.rstrip(" \t")
+        code = _CODE_AT_END.search(line) if line.endswith(("m", "\x07", "\\")) else None
+        if code is None:
+            return line + "".join(reversed(codes))
+        codes.append(code[0])
+        line = line[: code.start()]
 
 
 def _text(value: Any, style: str = "") -> Text:
