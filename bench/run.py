@@ -45,7 +45,7 @@ def generate(facts: int, path: Path) -> Path:
     sources = max(1, facts // 100)
     parts = [
         f'[sources.src-{s}]\ntitle = "Generated source {s}"\npublisher = "Bench"\n'
-        f'url = "https://example.org/{s}"\ndate = "{2000 + s % 24}"\n'
+        f'url = "https://example.org/{s}"\ndate = "2024"\n'
         for s in range(sources)
     ]
     parts.append('[measures.bench]\nlabel = "Bench measure"\nunit = "USD"\n')
