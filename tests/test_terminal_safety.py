@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-_USCO_LINK = re.compile("\x1b\\]8;[^\x1b\x07]*\x07")
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -31,6 +29,9 @@ from tests import terminal
 from tests.hypothesis_profiles import case_summary, examples, tally
 from tests.test_fuzz_loader import toml_document
 from usco.cli import app
+
+# usco's own terminal hyperlinks: OSC 8 with a target that holds no ESC or BEL
+_USCO_LINK = re.compile("\x1b\\]8;[^\x1b\x07]*\x07")
 
 HANG_GUARD = 60  # seconds; a hang fails the test instead of the run
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
