@@ -56,7 +56,6 @@ class _Tables:
 
 _DATE_PATTERN = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 _RENAMED = {"source": "source_id", "measure": "measure_id"}  # a reference column says what it holds
-_TABLE_OF = {"sources": "sources", "measures": "measures", "facts": "facts"}
 
 
 def _column(field: Field, table: str) -> _Column:

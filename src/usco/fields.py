@@ -15,7 +15,7 @@ import json
 from enum import Enum
 from typing import Any, NamedTuple
 
-from usco.model import PartialDate, PeriodKind, Qualifier, SourceKind, Status, Topic
+from usco.model import PeriodKind, Qualifier, SourceKind, Status, Topic
 
 
 class Kind(str, Enum):
@@ -187,7 +187,3 @@ def json_schema() -> dict[str, Any]:
         "if": {"properties": {"value": {"type": "number"}}, "required": ["value"]},
         "then": {"properties": {"unit": {"type": "string"}}},
     }
-
-
-def date_text(day: PartialDate | None) -> str | None:
-    return None if day is None else str(day)
