@@ -159,40 +159,51 @@ FACT_COLUMNS = (
 )  # fmt: skip
 
 
+_SOURCE_IN_FACT = tuple(field for field in SOURCE_FIELDS if field.in_fact)
+# (name, field) in the JSON object's order: "figure" follows "qualifier" and
+# "superseded_by" follows "part_of"; those two are computed (field None), and `source` is
+# the source object, added last.
+_FACT_OBJECT = tuple(
+    entry
+    for field in FACT_FIELDS
+    if field.name != "source"
+    for entry in (
+        ((field.name, field),)
+        + ((("figure", None),) if field.name == "qualifier" else ())
+        + ((("superseded_by", None),) if field.name == "part_of" else ())
+    )
+)
+
+
 def source_object(row: Row) -> dict[str, Any]:
-    return {field.name: plain(field, getattr(row.source, field.name)) for field in SOURCE_FIELDS if field.in_fact}
+    return {field.name: plain(field, getattr(row.source, field.name)) for field in _SOURCE_IN_FACT}
 
 
 def fact_object(row: Row) -> dict[str, Any]:
     """One fact as JSON (design §4), in the order of usco.fields; numbers raw, dates as stored."""
-    obj: dict[str, Any] = {}
-    for field in FACT_FIELDS:
-        if field.name == "source":
-            continue
-        obj[field.name] = plain(field, getattr(row.fact, field.name))
-        if field.name == "qualifier":
-            obj["figure"] = figure(row.fact) or None
-        elif field.name == "part_of":
-            obj["superseded_by"] = row.superseded_by
+    fact = row.fact
+    computed = {"figure": figure(fact) or None, "superseded_by": row.superseded_by}
+    obj = {name: computed[name] if field is None else plain(field, getattr(fact, name)) for name, field in _FACT_OBJECT}
     obj["source"] = source_object(row)
     return obj
 
 
-def fact_record(row: Row, *, history: bool = False) -> tuple[Any, ...]:
-    obj = fact_object(row)
+def _record(obj: dict[str, Any], *, history: bool) -> tuple[Any, ...]:
+    """The flat columns of one fact object (its source's fields prefixed "source_")."""
     source = obj["source"]
     flat = {**obj, **{f"source_{name}": value for name, value in source.items()}}
-    return tuple(flat[name] for name in FACT_COLUMNS) + ((row.superseded_by,) if history else ())
+    return tuple(flat[name] for name in FACT_COLUMNS) + ((obj["superseded_by"],) if history else ())
 
 
 def facts_listing(selection: Selection, *, history: bool = False, timeline: bool = False) -> Listing:
     from usco.query import with_components
 
     rows = selection.rows
+    objects = [fact_object(row) for row in rows]
     return Listing(
         header=FACT_COLUMNS + (("superseded_by",) if history else ()),
-        records=[fact_record(row, history=history) for row in rows],
-        objects=[fact_object(row) for row in rows],
+        records=[_record(obj, history=history) for obj in objects],
+        objects=objects,
         draw=(
             (lambda console: _table().draw_timeline(console, rows))
             if timeline

@@ -94,7 +94,7 @@ def check_names(dataset: Dataset, filters: Filters) -> None:
     """Every measure, source, tag and topic asked for exists; else QueryError with suggestions."""
     from usco.dataset import suggest
 
-    tags = {tag for fact in dataset.facts for tag in fact.tags}
+    tags = {tag for fact in dataset.facts for tag in fact.tags} if filters.tags else set()
     for kind, wanted, known in (
         ("measure", filters.measures, dataset.measures),
         ("source", filters.sources, dataset.sources),
@@ -138,13 +138,14 @@ def supersessions(facts: Iterable[Fact], sources: Mapping[str, Source]) -> dict[
         if fact.measure is not None:
             groups[(fact.measure, fact.period)].append(fact)
     superseded: dict[str, str] = {}
+    recency = {key: source_recency(source) for key, source in sources.items()}
     for versions in groups.values():
         if len(versions) < 2:
             continue
-        ranked = sorted(versions, key=lambda fact: (source_recency(sources[fact.source]), fact.id))
+        ranked = sorted(versions, key=lambda fact: (recency[fact.source], fact.id))
         for position, older in enumerate(ranked):
-            older_rank = source_recency(sources[older.source])
-            newer = (fact for fact in ranked[position + 1 :] if source_recency(sources[fact.source]) > older_rank)
+            older_rank = recency[older.source]
+            newer = (fact for fact in ranked[position + 1 :] if recency[fact.source] > older_rank)
             if (revision := next(newer, None)) is not None:
                 superseded[older.id] = revision.id
     return superseded

@@ -6,6 +6,7 @@ through visible() (or a format's own escaping built on it), so nothing in it is 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -140,8 +141,13 @@ _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
 _CONTROLS = "".join(f"\\x{c:02x}" for c in range(0x20)) + "\\x7f-\\x9f"
 UNSAFE_CHARACTERS = _CONTROLS + _BIDI + _INVISIBLE
-_UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
-_UNSAFE_BUT_SPACE = re.compile(f"[{UNSAFE_CHARACTERS.replace(chr(92) + 'x09', '').replace(chr(92) + 'x0a', '')}]")
+
+
+@functools.cache
+def _unsafe(*, keep_space: bool = False) -> re.Pattern[str]:
+    """The unsafe characters as a pattern, compiled on first use (a millisecond of start-up otherwise)."""
+    characters = UNSAFE_CHARACTERS.replace("\\x09", "").replace("\\x0a", "") if keep_space else UNSAFE_CHARACTERS
+    return re.compile(f"[{characters}]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -150,12 +156,12 @@ def _escaped(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """Control, bidi and zero-width characters made visible as escapes (ESC becomes "\\x1b")."""
-    return _UNSAFE.sub(_escaped, text)
+    return _unsafe().sub(_escaped, text)
 
 
 def visible_keep_space(text: str) -> str:
     """visible(), but tabs and newlines stay for CSV quoting and TSV replacement to handle."""
-    return _UNSAFE_BUT_SPACE.sub(_escaped, text)
+    return _unsafe(keep_space=True).sub(_escaped, text)
 
 
 def tsv_field(text: str) -> str:
