@@ -189,3 +189,13 @@ def test_loading_and_listing_does_not_import_the_cli_libraries(full: Path) -> No
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+def test_importing_usco_as_a_library_leaves_the_garbage_collector_on() -> None:
+    """Only the `usco` command turns the cyclic collector off (it finds nothing to free there)."""
+    code = "import gc, usco; usco.load; print(gc.isenabled())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "True\n"
+    as_the_command = "import gc, sys; sys.argv[0] = '/some/bin/usco'; import usco; print(gc.isenabled())"
+    result = subprocess.run([sys.executable, "-c", as_the_command], capture_output=True, text=True, check=True)
+    assert result.stdout == "False\n"

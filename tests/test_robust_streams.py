@@ -205,7 +205,7 @@ def test_sigint_sweep_over_start_up_finds_no_traceback_from_usco() -> None:
 
 
 # SIGTERM at the worst moment, made deterministic: the installed package's real entry point
-# (usco.__main__.main, what bin/usco calls) runs with one function wrapped to send SIGTERM to
+# (usco.__main__.main, which bin/usco runs) runs with one function wrapped to send SIGTERM to
 # its own process right when a temporary file (or the SQLite -journal) exists.
 _TERM_MIDWAY = """
 import os, signal, sys
