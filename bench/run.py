@@ -5,6 +5,7 @@ read as a ratio to a baseline timed alongside it, never as an absolute threshold
 
     python bench/run.py                     # all sizes (several minutes)
     python bench/run.py --sizes 100 --rounds 3
+    python bench/run.py --sizes --no-imports --rounds 21   # start-up cases only
 
 Uses the `usco` installed next to this interpreter, the standard library, and jq and
 sqlite3 where they are installed (real alternatives a user has).
@@ -139,7 +140,8 @@ def measure(cases: list[Case], rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1_000, 10_000, 100_000], help="none: skip them")
+    parser.add_argument("--no-imports", action="store_true", help="skip timing `usco import` on each release")
     parser.add_argument("--rounds", type=int, default=15, help="rounds for start-up cases and sizes below 10,000")
     args = parser.parse_args()
     if not Path(USCO).exists():
@@ -149,7 +151,16 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "USCO_NO_CACHE", "NO_COLOR")}
     env["XDG_CACHE_HOME"] = str(work / "cache")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's Python keeps its bytecode
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(Path(USCO).parents[1])], check=False, env=env)
+    # An installed package has its bytecode (pip compiles at install); an editable one
+    # lives outside the environment, so compile where `usco` is really imported from too.
+    package = subprocess.run(
+        [PYTHON, "-c", "import os, usco; print(os.path.dirname(usco.__file__))"],
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout.strip()
+    for where in (str(Path(USCO).parents[1]), package):
+        subprocess.run([PYTHON, "-m", "compileall", "-q", where], check=False, env=env, stdout=subprocess.DEVNULL)
     terminal_env = {**env, "TERM": "xterm-256color", "COLUMNS": "160"}
 
     def cold(command: list[str]) -> Callable[[], tuple[float, int]]:
@@ -185,10 +196,11 @@ def main() -> None:
     ]
     measure(startup, args.rounds)
     results = list(startup)
-    results += release_imports(env, work, rounds=max(3, args.rounds // 5))
+    if not args.no_imports:
+        results += release_imports(env, work, rounds=max(3, args.rounds // 5))
 
     jq, sqlite = shutil.which("jq"), shutil.which("sqlite3")
-    smallest_warm = f"usco {args.sizes[0]:,} facts, warm (cached)"
+    smallest_warm = f"usco {args.sizes[0]:,} facts, warm (cached)" if args.sizes else ""
     for size in args.sizes:
         data = generate(size, work / f"facts-{size}.toml")
         exported = work / f"facts-{size}.json"
