@@ -15,7 +15,7 @@ from typer.testing import Result
 
 import usco
 from tests.v2 import FULL, REPO
-from usco import cache, dataset, fields
+from usco import cache, dataset, fields, validate
 from usco.model import Fact, Measure, Source
 
 Run = Callable[..., Result]
@@ -171,7 +171,7 @@ def test_second_load_reads_the_cache_not_the_toml(full: Path, monkeypatch: pytes
     def refuse(*args: object) -> None:
         raise AssertionError("parsed the TOML again")
 
-    monkeypatch.setattr(dataset, "_parse", refuse)
+    monkeypatch.setattr(validate, "_parse", refuse)
     assert dataset.load(full).facts == first.facts
 
 
@@ -199,13 +199,13 @@ def test_a_corrupted_cache_is_parsed_again_and_the_answer_is_unchanged(
     assert b"344000000" in body
     cache_file.write_bytes(body.replace(b"344000000", b"999000000"))
     parsed: list[Path] = []
-    original = dataset._parse
+    original = validate._parse
 
     def counting(path: Path, text: str) -> dict[str, object]:
         parsed.append(path)
         return original(path, text)
 
-    monkeypatch.setattr(dataset, "_parse", counting)
+    monkeypatch.setattr(validate, "_parse", counting)
     again = dataset.load(full)
     assert parsed == [full]
     assert again.facts == expected.facts

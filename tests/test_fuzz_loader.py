@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 
 from tests.hypothesis_profiles import case_summary, examples, tally
 from usco import dataset
-from usco.dataset import infer_period
 from usco.model import (
     Dataset,
     DatasetError,
@@ -37,6 +36,7 @@ from usco.model import (
     Status,
     Topic,
 )
+from usco.validate import infer_period
 
 pytestmark = pytest.mark.slow  # property-based: hundreds of generated and mutated documents
 

@@ -56,7 +56,7 @@ def _source_kinds(values: tuple[str, ...]) -> tuple[SourceKind, ...]:
 def _known(values: tuple[str, ...], known: list[str], what: str) -> tuple[str, ...]:
     for value in values:
         if value not in known:
-            from usco.dataset import suggest
+            from usco.text import suggest
 
             raise QueryError(f"no {what} {value!r}{suggest(value, known)}")
     return values

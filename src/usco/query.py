@@ -92,7 +92,7 @@ def _row(dataset: Dataset, fact: Fact, superseded: Mapping[str, str]) -> Row:
 
 def check_names(dataset: Dataset, filters: Filters) -> None:
     """Every measure, source, tag and topic asked for exists; else QueryError with suggestions."""
-    from usco.dataset import suggest
+    from usco.text import suggest
 
     tags = {tag for fact in dataset.facts for tag in fact.tags} if filters.tags else set()
     for kind, wanted, known in (
@@ -297,7 +297,7 @@ def depths(rows: Sequence[Row]) -> dict[str, int]:
 
 def find_fact(dataset: Dataset, fact_id: str) -> Fact:
     """The fact with *fact_id*; QueryError with close matches otherwise."""
-    from usco.dataset import suggest
+    from usco.text import suggest
 
     for fact in dataset.facts:
         if fact.id == fact_id:
@@ -306,7 +306,7 @@ def find_fact(dataset: Dataset, fact_id: str) -> Fact:
 
 
 def find_measure(dataset: Dataset, measure_id: str) -> Measure:
-    from usco.dataset import suggest
+    from usco.text import suggest
 
     if measure_id in dataset.measures:
         return dataset.measures[measure_id]

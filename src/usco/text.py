@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from usco.model import Fact, Measure, PartialDate, PeriodKind, Qualifier, Source, Status
@@ -167,3 +168,13 @@ def visible_keep_space(text: str) -> str:
 def tsv_field(text: str) -> str:
     """One TSV field: visible, with tabs and newlines (CR and LF) replaced by spaces."""
     return visible(re.sub(r"[\t\r\n]", " ", text))
+
+
+def suggest(wanted: str, known: Iterable[str]) -> str:
+    """ "; did you mean a, b?" with the closest known names, or nothing."""
+    import difflib
+
+    candidates = sorted(known)
+    containing = [name for name in candidates if len(wanted) >= 3 and wanted.casefold() in name.casefold()]
+    close = list(dict.fromkeys(difflib.get_close_matches(wanted, candidates, n=3, cutoff=0.6) + containing))[:3]
+    return f"; did you mean {', '.join(close)}?" if close else ""
