@@ -9,8 +9,7 @@ usco.model, and its rule in usco.validate; tests/test_fields.py proves that ever
 carries every field.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
 import json
 from enum import Enum
 from typing import Any, NamedTuple

@@ -5,8 +5,7 @@ Order of operations (design §2): --as-of first (drop later sources), then revis
 --limit. Nothing here prints or reads a file.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
 import datetime as dt
 import re
 from collections import Counter, defaultdict
@@ -30,7 +29,7 @@ class Filters(NamedTuple):
     words: Sequence[str] = ()
     regional: bool = True  # False: leave out figures that cover more countries than Colombia
 
-    def checked(self) -> Filters:
+    def checked(self) -> "Filters":
         if self.since and self.until and self.until.last < self.since.first:
             raise ValueError(f"--until {self.until} is before --since {self.since}")
         return self
