@@ -128,22 +128,35 @@ TopicOpt = Annotated[
 ]
 TagOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--tag", help="Only facts with this tag (repeatable).", autocompletion=_complete("tag")),
+    typer.Option(
+        "--tag", metavar="TAG", help="Only facts with this tag (repeatable).", autocompletion=_complete("tag")
+    ),
 ]
 SourceOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--source", help="Only facts from this source id (repeatable).", autocompletion=_complete("source")),
+    typer.Option(
+        "--source",
+        metavar="SOURCE",
+        help="Only facts from this source id (repeatable).",
+        autocompletion=_complete("source"),
+    ),
 ]
 SourceKindOpt = Annotated[
     Optional[list[str]],
     typer.Option(
         "--source-kind",
+        metavar="KIND",
         help=f"Only facts whose source is of this kind (repeatable): {', '.join(k.value for k in SourceKind)}.",
     ),
 ]
 MeasureOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--measure", help="Only facts of this measure (repeatable).", autocompletion=_complete("measure")),
+    typer.Option(
+        "--measure",
+        metavar="MEASURE",
+        help="Only facts of this measure (repeatable).",
+        autocompletion=_complete("measure"),
+    ),
 ]
 RegionalOpt = Annotated[
     bool, typer.Option("--regional", help="Include figures that cover more countries than Colombia.")
@@ -465,30 +478,37 @@ def timeline(
     all_facts: Annotated[bool, typer.Option("--all", help="Every dated fact, not only milestones.")] = False,
     since: Since = None,
     until: Until = None,
+    topic: TopicOpt = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
+    measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
     as_of: AsOf = None,
+    history: History = False,
+    latest: Latest = False,
     limit: Limit = None,
     columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
 ) -> None:
-    """What happened when: milestones, oldest first, each with its source.
+    """What happened when: milestones, oldest first, each with its source (--topic or --all for others).
 
     \b
     Examples:
       usco timeline --since 2025
       usco timeline --all --since 2016
+      usco timeline --topic security --since 2019
     """
     from usco.formats import facts_listing
 
+    topics = topic or (None if all_facts else [Topic.MILESTONE])
     filters = _filters(
-        since=since, until=until, topics=None if all_facts else [Topic.MILESTONE], tags=tag, sources=source,
-        source_kinds=source_kind,
-    )  # fmt: skip
+        since=since, until=until, topics=topics, tags=tag, sources=source, source_kinds=source_kind, measures=measure
+    )
+    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
     with _boundary():
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, limit=limit))
+        selection = _load(ctx).select(filters=filters, view=view)
         listing = facts_listing(selection, timeline=True)
         _emit(listing, fmt, no_header=no_header, columns=columns, empty="no events match")
 
@@ -642,7 +662,12 @@ def sources(
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
     measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
     as_of: AsOf = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Count every version of revised figures (always: a source gives them).")
+    ] = False,
+    latest: Latest = False,
     limit: Limit = None,
     columns: Columns = None,
     fmt: Format = None,
@@ -662,7 +687,7 @@ def sources(
     )
     with _boundary():
         # A source gives its facts whether or not a later document revised them: count all versions.
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=True))
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=True, latest=latest))
         counts = query.source_counts(selection)[:limit] if limit is not None else query.source_counts(selection)
         _emit(sources_listing(counts), fmt, no_header=no_header, columns=columns, empty="no sources match")
 
@@ -672,10 +697,16 @@ def topics(
     ctx: typer.Context,
     since: Since = None,
     until: Until = None,
+    topic: TopicOpt = None,
     tag: TagOpt = None,
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
+    measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
     as_of: AsOf = None,
+    history: History = False,
+    latest: Latest = False,
+    limit: Limit = None,
     columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
@@ -688,11 +719,14 @@ def topics(
     """
     from usco.formats import topics_listing
 
-    filters = _filters(since=since, until=until, tags=tag, sources=source, source_kinds=source_kind)
+    filters = _filters(
+        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
+    )
     with _boundary():
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of))
-        _emit(topics_listing(query.topic_counts(selection)), fmt, no_header=no_header, columns=columns,
-              empty="no facts match")  # fmt: skip
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
+        counts = query.topic_counts(selection)
+        _emit(topics_listing(counts[:limit] if limit is not None else counts), fmt, no_header=no_header,
+              columns=columns, empty="no facts match")  # fmt: skip
 
 
 @app.command(short_help="Tags and how many facts carry each.")
@@ -701,9 +735,14 @@ def tags(
     since: Since = None,
     until: Until = None,
     topic: TopicOpt = None,
+    tag: TagOpt = None,
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
+    measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
     as_of: AsOf = None,
+    history: History = False,
+    latest: Latest = False,
     limit: Limit = None,
     columns: Columns = None,
     fmt: Format = None,
@@ -718,9 +757,11 @@ def tags(
     """
     from usco.formats import tags_listing
 
-    filters = _filters(since=since, until=until, topics=topic, sources=source, source_kinds=source_kind)
+    filters = _filters(
+        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
+    )
     with _boundary():
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of))
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
         counts = query.tag_counts(selection)
         _emit(tags_listing(counts[:limit] if limit is not None else counts), fmt, no_header=no_header,
               columns=columns, empty="no tags match")  # fmt: skip
@@ -735,8 +776,12 @@ def measures(
     tag: TagOpt = None,
     source: SourceOpt = None,
     source_kind: SourceKindOpt = None,
+    measure: MeasureOpt = None,
+    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
     as_of: AsOf = None,
     history: History = False,
+    latest: Latest = False,
+    limit: Limit = None,
     columns: Columns = None,
     fmt: Format = None,
     no_header: NoHeader = False,
@@ -750,11 +795,14 @@ def measures(
     """
     from usco.formats import measures_listing
 
-    filters = _filters(since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind)
+    filters = _filters(
+        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
+    )
     with _boundary():
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history))
-        _emit(measures_listing(query.measure_summaries(selection)), fmt, no_header=no_header, columns=columns,
-              empty="no measures match")  # fmt: skip
+        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
+        summaries = query.measure_summaries(selection)
+        _emit(measures_listing(summaries[:limit] if limit is not None else summaries), fmt, no_header=no_header,
+              columns=columns, empty="no measures match")  # fmt: skip
 
 
 @app.command(short_help="A measure's series as a bar chart (or an SVG file).")
