@@ -106,9 +106,17 @@ def _table() -> Any:
 
 # ---------------------------------------------------------------- the formats themselves
 
-_JSON_UNSAFE = re.compile(
-    "[\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]"
-)
+# What json.dumps leaves raw that a terminal could act on: C1 controls, bidi and
+# zero-width characters. A table for str.translate (building it costs microseconds,
+# compiling the equivalent pattern a millisecond of every JSON call).
+_JSON_UNSAFE = {
+    code: f"\\u{code:04x}"
+    for first, last in (
+        (0x7F, 0x9F), (0x061C, 0x061C), (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069), (0x00AD, 0x00AD),
+        (0x180E, 0x180E), (0x200B, 0x200D), (0x2060, 0x2064), (0xFEFF, 0xFEFF),
+    )
+    for code in range(first, last + 1)
+}  # fmt: skip
 
 
 def _json(value: Any, indent: int | None = 2, *, ascii_only: bool = False) -> str:
@@ -119,8 +127,7 @@ def _json(value: Any, indent: int | None = 2, *, ascii_only: bool = False) -> st
     """
     import json
 
-    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent, allow_nan=False)
-    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+    return json.dumps(value, ensure_ascii=ascii_only, indent=indent, allow_nan=False).translate(_JSON_UNSAFE)
 
 
 def _json_lines(objects: Iterable[dict[str, Any]], *, ascii_only: bool = False) -> str:
