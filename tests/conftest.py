@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from usco.cli import app
@@ -149,6 +152,19 @@ def usco(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
         return CliRunner().invoke(app, argv, env=env)
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _app_built_once() -> Iterator[None]:
+    """Build the click command for `app` once per run, not on every CliRunner().invoke(app, ...).
+
+    typer.testing.CliRunner.invoke calls typer.main.get_command(app), which rebuilds every
+    command's parameters (about 25 ms here) on each call; the tests make hundreds of calls
+    and none changes the app. The command built is the one Typer would build each time.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", functools.cache(typer.main.get_command))
+        yield
 
 
 @pytest.fixture(autouse=True)
