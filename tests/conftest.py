@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
@@ -167,10 +168,19 @@ def _app_built_once() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def _cache_names(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Names for the tests' cache directories: one folder per run, a new name inside it per test."""
+    folder = tmp_path_factory.mktemp("caches")
+    return (folder / str(number) for number in itertools.count())
+
+
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test gets its own empty cache directory (subprocesses inherit it)."""
-    directory = tmp_path_factory.mktemp("cache")
+def _private_cache(_cache_names: Iterator[Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own cache directory (subprocesses inherit it), not there yet: usco makes it
+    when it first writes a cache, as on a user's first run. A test that reads no dataset makes no
+    directory (tmp_path_factory.mktemp, one per test, cost more than a second a run)."""
+    directory = next(_cache_names)
     monkeypatch.setenv("XDG_CACHE_HOME", str(directory))
     monkeypatch.delenv("USCO_NO_CACHE", raising=False)
     return directory
