@@ -186,6 +186,21 @@ def _private_cache(_cache_names: Iterator[Path], monkeypatch: pytest.MonkeyPatch
     return directory
 
 
+@pytest.fixture(scope="session")
+def _one_cache_for_the_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shared-cache")
+
+
+@pytest.fixture
+def shared_cache(_private_cache: Path, _one_cache_for_the_run: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """One cache directory for the whole run, instead of the test's own, for tests that read big
+    datasets no test changes (the shipped data, the official series): the first test that reads one
+    parses it and writes its cache, later tests read the cache, as a user's second query does. Tests
+    about the cache itself keep their private directory."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_one_cache_for_the_run))
+    return _one_cache_for_the_run
+
+
 # Hypothesis profiles ("default", "long") for the fuzz tests: registered here, before
 # pytest's configure step loads the one named by --hypothesis-profile.
 from tests import hypothesis_profiles  # noqa: E402, F401
