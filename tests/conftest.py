@@ -193,19 +193,25 @@ def _private_cache(_cache_names: Iterator[Path], monkeypatch: pytest.MonkeyPatch
     return directory
 
 
-@pytest.fixture(scope="session")
-def _one_cache_for_the_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("shared-cache")
+@pytest.fixture(scope="session", autouse=True)
+def _run_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The run's shared cache directory, which is also the cache outside any test: a module or
+    session fixture that loads a dataset writes its cache here, never in the user's own cache."""
+    directory = tmp_path_factory.mktemp("shared-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(directory))
+        patch.delenv("USCO_NO_CACHE", raising=False)
+        yield directory
 
 
 @pytest.fixture
-def shared_cache(_private_cache: Path, _one_cache_for_the_run: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def shared_cache(_private_cache: Path, _run_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """One cache directory for the whole run, instead of the test's own, for tests that read big
     datasets no test changes (the shipped data, the official series): the first test that reads one
     parses it and writes its cache, later tests read the cache, as a user's second query does. Tests
     about the cache itself keep their private directory."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(_one_cache_for_the_run))
-    return _one_cache_for_the_run
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_run_cache))
+    return _run_cache
 
 
 # Hypothesis profiles ("default", "long") for the fuzz tests: registered here, before
