@@ -173,6 +173,7 @@ def test_py_typed_ships() -> None:
     assert (importlib.resources.files("usco") / "py.typed").is_file()
 
 
+@pytest.mark.slow  # a fresh interpreter in a subprocess: only there is sys.modules clean
 def test_import_usco_does_not_import_the_cli_libraries() -> None:
     code = (
         "import usco, sys; usco.load; "
@@ -182,6 +183,7 @@ def test_import_usco_does_not_import_the_cli_libraries() -> None:
     assert result.stdout == "[]\n"
 
 
+@pytest.mark.slow  # a fresh interpreter in a subprocess: only there is sys.modules clean
 def test_loading_and_listing_does_not_import_the_cli_libraries(full: Path) -> None:
     code = (
         f"import usco, sys; rows = usco.load({str(full)!r}).facts(); [r.to_dict() for r in rows]; "

@@ -325,6 +325,7 @@ def test_svg_escapes_hostile_text(write_dataset: WriteDataset, tmp_path: Path) -
     assert "\x1b" not in content and "\u202e" not in content
 
 
+@pytest.mark.slow  # a fresh interpreter in a subprocess: only there is sys.modules clean
 def test_svg_module_is_only_imported_for_svg() -> None:
     import subprocess
     import sys

@@ -455,6 +455,7 @@ def test_a_truncated_census_workbook_is_refused() -> None:
     assert "not a readable xlsx workbook" in one_line_error(import_census_trade, content[: len(content) // 2])
 
 
+@pytest.mark.slow  # a fresh interpreter in a subprocess: only there is sys.modules clean
 def test_openpyxl_is_not_imported_with_usco() -> None:
     code = "import sys, usco.imports, usco.imports.census; assert 'openpyxl' not in sys.modules, 'openpyxl loaded'"
     subprocess.run([sys.executable, "-c", code], check=True)

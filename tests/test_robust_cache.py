@@ -14,6 +14,8 @@ from usco import cache
 
 USCO = str(Path(sys.executable).parent / "usco")
 
+pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+
 
 def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "USCO_NO_CACHE")}

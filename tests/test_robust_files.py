@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import SMALL
 
 USCO = str(Path(sys.executable).parent / "usco")
+
+pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
 PACKAGE = ["datapackage.json", "facts.csv", "measures.csv", "sources.csv"]
 RELEASE = (
     b"Country Code,Country Name,Transaction Type Name,Fiscal Year,current_amount,constant_amount\n"

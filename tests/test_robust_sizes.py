@@ -15,6 +15,8 @@ from tests.terminal import run_in_pty
 from usco import dataset
 
 USCO = str(Path(sys.executable).parent / "usco")
+
+pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
 GENEROUS = 600  # seconds: a guard against a hang or a quadratic blow-up, not a timer
 
 
@@ -51,7 +53,6 @@ def _chain(path: Path, count: int, *, cycle: bool = False) -> Path:
 FORMATS = ["table", "json", "jsonl", "csv", "tsv", "markdown"]
 
 
-@pytest.mark.slow
 def test_a_10000_deep_chain_works_in_check_and_every_format(tmp_path: Path) -> None:
     data = _chain(tmp_path / "chain.toml", 10_000)
     result = _run("check", str(data))
@@ -63,7 +64,6 @@ def test_a_10000_deep_chain_works_in_check_and_every_format(tmp_path: Path) -> N
             assert "Traceback" not in result.stderr
 
 
-@pytest.mark.slow
 def test_a_10000_deep_chain_on_a_terminal(tmp_path: Path) -> None:
     data = _chain(tmp_path / "chain.toml", 10_000)
     for command in (["facts"], ["aid"], ["show", "f-9999"]):
@@ -81,7 +81,6 @@ def test_a_1000_deep_chain_renders_markdown_and_the_table(tmp_path: Path) -> Non
     assert code == 0 and "Traceback" not in screen
 
 
-@pytest.mark.slow
 def test_a_10000_fact_cycle_is_found_and_named(tmp_path: Path) -> None:
     data = _chain(tmp_path / "cycle.toml", 10_000, cycle=True)
     result = _run("check", str(data))

@@ -15,6 +15,8 @@ from tests.conftest import SMALL, SOURCES
 
 USCO = str(Path(sys.executable).parent / "usco")
 
+pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+
 
 def _names(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
@@ -191,7 +193,6 @@ def test_importing_usco_as_a_library_leaves_sigint_alone() -> None:
     assert result.stdout == "True\n"
 
 
-@pytest.mark.slow
 def test_sigint_sweep_over_start_up_finds_no_traceback_from_usco() -> None:
     """bench/sigint_sweep.py over the first 100 ms. What may remain is the interpreter's start-up and the
     launcher's own `import re` before it imports usco (no usco code has run): that is reported, not hidden."""

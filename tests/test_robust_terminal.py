@@ -13,6 +13,8 @@ from tests.conftest import SMALL
 from tests.terminal import run_in_pty
 
 USCO = str(Path(sys.executable).parent / "usco")
+
+pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
 RAW = ["\x1b[2J", "\x1b]52", "\x07", "\u202e", "\u200b", "\u200d", "\ufeff"]
 HOSTILE = "x\x1b[2J\x1b]52;c;aGVsbG8=\x07\u202eevil"  # clear screen, OSC 52 clipboard write, right-to-left override
 

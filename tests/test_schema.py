@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import SMALL
 from usco import dataset, formats, query
 from usco.formats import OutputFormat
 from usco.model import Qualifier, SourceKind, Status, Topic
@@ -78,12 +79,20 @@ def test_regional_fact_with_a_copy_of_its_source_is_valid(validator: Any, write_
     assert problems(validator, obj) == []
 
 
-@pytest.fixture
-def good(small: Path) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def _good(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A fact object with every field filled but part_of, superseded_by and the source's kind and copy."""
+    small = tmp_path_factory.mktemp("schema") / "small.toml"
+    small.write_text(SMALL, encoding="utf-8")
     rows = query.select(dataset.load(small)).rows
     row = next(row for row in rows if row.fact.measure is not None and row.fact.end is not None)
     return formats.fact_object(row)
+
+
+@pytest.fixture
+def good(_good: dict[str, Any]) -> dict[str, Any]:
+    """That object, made once for the module; each test gets its own copy to change."""
+    return copy.deepcopy(_good)
 
 
 def test_extra_field_fails(validator: Any, good: dict[str, Any]) -> None:

@@ -13,6 +13,9 @@ from usco.model import Dataset, Fact, PartialDate, Qualifier, Status
 SHEET = "state-2020-09-18-partnership"  # seeds/001: the September 18, 2020 fact sheet
 PAGE = "state-undated-countries-areas-colombia"  # seeds/000: the undated country page
 
+# Every test here reads datasets no test changes: one cache for the run, each parsed once.
+pytestmark = pytest.mark.usefixtures("shared_cache")
+
 # (fact id, value, unit, qualifier, source) — each read off the seed documents by hand.
 SEED_FIGURES = [
     ("covid-assistance-2020", 23_600_000, "USD", Qualifier.MORE_THAN, SHEET),

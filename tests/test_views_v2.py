@@ -17,6 +17,9 @@ from usco import text
 
 Run = Callable[..., Result]
 
+# Every test here reads datasets no test changes: one cache for the run, each parsed once.
+pytestmark = pytest.mark.usefixtures("shared_cache")
+
 VIEWS = """\
 [sources.r1]
 title     = "Release one"
