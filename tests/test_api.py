@@ -193,6 +193,7 @@ def test_loading_and_listing_does_not_import_the_cli_libraries(full: Path) -> No
     assert result.stdout == "[]\n"
 
 
+@pytest.mark.slow  # fresh interpreters in subprocesses
 def test_importing_usco_as_a_library_leaves_the_garbage_collector_on() -> None:
     """Only the `usco` command turns the cyclic collector off (it finds nothing to free there)."""
     code = "import gc, usco; usco.load; print(gc.isenabled())"
