@@ -44,8 +44,11 @@ def main() -> int:
     _set_handlers(_leave)
     status = 0
     try:
-        from usco.cli import main as run
-
+        try:
+            from usco.cli import main as run
+        except ImportError as error:  # a module that cannot be loaded: no memory to map it, or a broken install
+            _say(f"usco: cannot load its modules ({error}); if memory is limited, a larger limit is needed")
+            return _flush_at_exit(1)
         run()
     except SystemExit as leaving:
         code = leaving.code
@@ -54,12 +57,17 @@ def main() -> int:
         status = 130
     except MemoryError:  # outside the CLI's own error boundary: while loading usco itself
         status = 1
-        if sys.stderr is not None:
-            with contextlib.suppress(OSError, ValueError, MemoryError):
-                sys.stderr.write("usco: out of memory (even to start); a larger memory limit is needed\n")
+        _say("usco: out of memory (even to start); a larger memory limit is needed")
     finally:
         _set_handlers(_leave_now)
     return _flush_at_exit(status)
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if there is one (usco.cli's say() may be what could not be loaded)."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError, MemoryError):
+            sys.stderr.write(line.encode("unicode_escape").decode("ascii") + "\n")  # made visible, like every message
 
 
 def _silence(stream: object) -> None:
