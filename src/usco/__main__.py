@@ -25,6 +25,9 @@ from typing import NoReturn
 _STATUS: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
+_OUT_OF_MEMORY = "usco: out of memory (even to start); a larger memory limit is needed"
+
+
 def _leave(number: int, frame: FrameType | None) -> None:
     raise SystemExit(_STATUS.get(number, 128 + number))
 
@@ -47,7 +50,8 @@ def main() -> int:
         try:
             from usco.cli import main as run
         except ImportError as error:  # a module that cannot be loaded: no memory to map it, or a broken install
-            _say(f"usco: cannot load its modules ({error}); if memory is limited, a larger limit is needed")
+            out_of_memory = "failed to map" in str(error)  # what the dynamic loader says when memory runs out
+            _say(_OUT_OF_MEMORY if out_of_memory else f"usco: cannot load its modules ({error})")
             return _flush_at_exit(1)
         run()
     except SystemExit as leaving:
@@ -57,7 +61,7 @@ def main() -> int:
         status = 130
     except MemoryError:  # outside the CLI's own error boundary: while loading usco itself
         status = 1
-        _say("usco: out of memory (even to start); a larger memory limit is needed")
+        _say(_OUT_OF_MEMORY)
     finally:
         _set_handlers(_leave_now)
     return _flush_at_exit(status)
