@@ -51,7 +51,8 @@ def main() -> int:
             from usco.cli import main as run
         except ImportError as error:  # a module that cannot be loaded: no memory to map it, or a broken install
             out_of_memory = "failed to map" in str(error)  # what the dynamic loader says when memory runs out
-            _say(_OUT_OF_MEMORY if out_of_memory else f"usco: cannot load its modules ({error})")
+            shown = str(error).encode("unicode_escape").decode("ascii")  # made visible, like every message
+            _say(_OUT_OF_MEMORY if out_of_memory else f"usco: cannot load its modules ({shown})")
             return _flush_at_exit(1)
         run()
     except SystemExit as leaving:
@@ -71,7 +72,8 @@ def _say(line: str) -> None:
     """One line on stderr, if there is one (usco.cli's say() may be what could not be loaded)."""
     if sys.stderr is not None:
         with contextlib.suppress(OSError, ValueError, MemoryError):
-            sys.stderr.write(line.encode("unicode_escape").decode("ascii") + "\n")  # made visible, like every message
+            sys.stderr.write(line)  # no work before the write: memory may have run out
+            sys.stderr.write("\n")
 
 
 def _silence(stream: object) -> None:
