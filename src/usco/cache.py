@@ -59,8 +59,9 @@ def _hash(content: bytes) -> str:
     return blake2b(content, digest_size=32).hexdigest()
 
 
-def _file_for(path: Path, also: Sequence[Path]) -> Path:
-    name = "\0".join(str(item.resolve()) for item in (path, *also))
+def _file_for(resolved: Path, also: Sequence[Path]) -> Path:
+    """The cache file for the dataset at *resolved* (an already resolved path) read with *also*."""
+    name = "\0".join(map(str, (resolved, *map(Path.resolve, also))))
     return directory() / (blake2b(name.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest() + ".json")
 
 
@@ -129,7 +130,7 @@ def write(data: Dataset, content: bytes, also: Sequence[Path] = ()) -> None:
         resolved = data.path.resolve()
         key = _key(resolved, content, [file for file in map(Path.resolve, data.files) if file != resolved])
         header = json.dumps({"key": key, "digest": _digest(body, content)}, ensure_ascii=False).encode("utf-8")
-        target = _file_for(data.path, also)
+        target = _file_for(resolved, also)
         target.parent.mkdir(parents=True, exist_ok=True)
         files.write_atomically(target, header + b"\n" + body, replace=True)
     except (OSError, UnicodeEncodeError, UscoError):  # read-only, full or refused: answers never need the cache
@@ -180,7 +181,7 @@ def _lines(entries: Sequence[tuple[Any, ...]], order: tuple[Field, ...]) -> str:
 
 
 def _encode(data: Dataset) -> str:
-    counts = {"sources": len(data.sources), "measures": len(data.measures), "facts": len(data.facts)}
+    counts = dict(zip(_TABLES, map(len, (data.sources, data.measures, data.facts)), strict=True))
     return (
         json.dumps(counts)
         + "\n"
