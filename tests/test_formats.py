@@ -242,6 +242,30 @@ def test_json_fields_are_exactly_those_of_the_design(two_facts: formats.Listing)
     assert list(first["source"]) == ["id", "title", "publisher", "kind", "url", "copy_url", "date"]
 
 
+# Every character JSON leaves raw that a terminal could act on: DEL, C1, bidi, zero-width.
+JSON_ESCAPED = [chr(code) for code in range(0x7F, 0xA0)] + list(
+    "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.JSONL])
+@pytest.mark.parametrize(
+    ("readable", "hostile"),
+    [("", "\x7f"), ("", "".join(JSON_ESCAPED)), (" Bogotá —", "".join(JSON_ESCAPED))],
+    ids=["ascii-output", "non-ascii", "readable-utf8"],
+)
+def test_json_escapes_every_character_a_terminal_could_act_on(
+    two_facts: formats.Listing, fmt: OutputFormat, readable: str, hostile: str
+) -> None:
+    objects = [{**two_facts.objects[0], "text": f"a{readable}{hostile}z"}]
+    out = formats.render(two_facts._replace(objects=objects), fmt)
+    assert not set(out) & set(JSON_ESCAPED)
+    assert "".join(f"\\u{ord(char):04x}" for char in hostile) in out
+    assert (json.loads(out)[0] if fmt is OutputFormat.JSON else json.loads(out))["text"] == f"a{readable}{hostile}z"
+    assert readable in out  # readable non-ASCII stays as it is
+
+
 JSONL_TWO_FACTS = (
     '{"id": "recognition", "topic": "milestone", "text": "The United States recognizes Colombia", "value": null,'
     ' "unit": null, "qualifier": "exact", "figure": null, "date": "1822", "end": null, "status": "final",'
