@@ -348,6 +348,28 @@ def test_undated_source_never_supersedes_a_dated_one(load: Load) -> None:
     assert "m-2019" not in current
 
 
+RANKED = (
+    source("old", "2020-01-01") + source("same-a", "2021-01-01") + source("same-b", "2021-01-01")
+    + source("new", "2022-01-01") + source("undated", None) + measure("m", "USD")
+    + "".join(
+        fact(fact_id, '"2019"', src, **counted(1, "m", '"USD"'))
+        for fact_id, src in [("v-new", "new"), ("v-old", "old"), ("v-b", "same-b"), ("v-a", "same-a"),
+                             ("v-undated", "undated")]
+    )
+)  # fmt: skip
+
+
+def test_each_version_is_revised_by_the_first_of_the_next_newer_release(load: Load) -> None:
+    """Two sources of one day are one release: neither revises the other; the next one revises both."""
+    data = load(RANKED)
+    assert query.supersessions(data.facts, data.sources) == {
+        "v-undated": "v-old",  # an undated source ranks below every dated one
+        "v-old": "v-a",  # the first by id of the two 2021 versions
+        "v-a": "v-new",
+        "v-b": "v-new",
+    }
+
+
 def test_as_of_applies_before_revisions(load: Load) -> None:
     data = load(AS_OF)
     before = query.select(data, view=View(as_of=day("2021-06-30")), filters=Filters(measures={"migrants"}))

@@ -130,23 +130,27 @@ def supersessions(facts: Iterable[Fact], sources: Mapping[str, Source]) -> dict[
     """Map each superseded fact id to the id of the version that revised it.
 
     Versions are facts of one measure about one period (Fact.period) from different
-    sources; each is superseded by the next strictly newer one.
+    sources; each is superseded by the first (by id) of the next strictly newer ones.
     """
-    groups: defaultdict[tuple[str, tuple[PartialDate, PartialDate | None]], list[Fact]] = defaultdict(list)
+    recency = {key: source_recency(source) for key, source in sources.items()}
+    groups: defaultdict[tuple[str, tuple[PartialDate, PartialDate | None]], list[tuple[tuple[int, dt.date], str]]]
+    groups = defaultdict(list)
     for fact in facts:
         if fact.measure is not None:
-            groups[(fact.measure, fact.period)].append(fact)
+            groups[(fact.measure, fact.period)].append((recency[fact.source], fact.id))
     superseded: dict[str, str] = {}
-    recency = {key: source_recency(source) for key, source in sources.items()}
     for versions in groups.values():
         if len(versions) < 2:
             continue
-        ranked = sorted(versions, key=lambda fact: (recency[fact.source], fact.id))
-        for position, older in enumerate(ranked):
-            older_rank = recency[older.source]
-            newer = (fact for fact in ranked[position + 1 :] if recency[fact.source] > older_rank)
-            if (revision := next(newer, None)) is not None:
-                superseded[older.id] = revision.id
+        versions.sort()
+        # Newest first: each older rank is revised by the first version of the rank above it.
+        revision = rank_first = rank = None
+        for recent, fact_id in reversed(versions):
+            if recent != rank:
+                revision, rank = rank_first, recent
+            rank_first = fact_id
+            if revision is not None:
+                superseded[fact_id] = revision
     return superseded
 
 
