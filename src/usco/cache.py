@@ -209,9 +209,9 @@ def _numbers(column: Sequence[str]) -> list[int | float | None]:
 
 
 def _tag_lists(column: Sequence[str]) -> list[tuple[str, ...]]:
-    if "\\" in "".join(column):
-        return list(map(_tags, column))
-    return [tuple(text.split("\x1f")) if text else () for text in column]
+    # most facts share a few tag lists: each distinct one is split once, and shared
+    distinct = {text: _tags(text) for text in set(column)}
+    return list(map(distinct.__getitem__, column))
 
 
 def _tags(text: str) -> tuple[str, ...]:
@@ -332,7 +332,7 @@ def _decode(path: Path, body: str, files: Sequence[Path]) -> Dataset:
         for measure in _entries(Measure, rest[sources_end:measures_end], counts["measures"], _MEASURE_ORDER)
     }
     values = _columns(rest[measures_end:], counts["facts"], _FACT_ORDER)
-    facts = tuple(map(Fact._make, zip(*values, strict=True)))
+    facts = tuple(map(_row_of(Fact), zip(*values, strict=True)))
     by_name = dict(zip(Fact._fields, values, strict=True))
     if not sources.keys() >= set(by_name["source"]) or not measures.keys() >= set(by_name["measure"]) - {None}:
         raise Corrupt("inconsistent cache")
@@ -343,7 +343,17 @@ _TABLES = ("sources", "measures", "facts")
 
 
 def _entries(kind: type[Any], text: str, rows: int, order: tuple[Field, ...]) -> list[Any]:
-    return list(map(kind._make, zip(*_columns(text, rows, order), strict=True)))
+    return list(map(_row_of(kind), zip(*_columns(text, rows, order), strict=True)))
+
+
+def _row_of(kind: type[Any]) -> Callable[[tuple[Any, ...]], Any]:
+    """What kind._make does, in C: a third of the time of a Python call per fact.
+
+    zip(strict=True) of one column per field already gives tuples of the right length.
+    """
+    from functools import partial
+
+    return partial(tuple.__new__, kind)
 
 
 def _after_lines(text: str, start: int, lines: int) -> int:
