@@ -18,6 +18,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -351,8 +352,6 @@ def _row_of(kind: type[Any]) -> Callable[[tuple[Any, ...]], Any]:
 
     zip(strict=True) of one column per field already gives tuples of the right length.
     """
-    from functools import partial
-
     return partial(tuple.__new__, kind)
 
 

@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from usco.fields import FACT_FIELDS, SOURCE_FIELDS, cell, plain
 from usco.model import QueryError
-from usco.text import date_text, figure, period, plural, source_label, tsv_field, visible, visible_keep_space, when
+from usco.text import (
+    UNSAFE_BEYOND_C0,
+    date_text,
+    figure,
+    period,
+    plural,
+    source_label,
+    tsv_field,
+    visible,
+    visible_keep_space,
+    when,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 - a type only; table.py draws
@@ -107,14 +118,10 @@ def _table() -> Any:
 
 # ---------------------------------------------------------------- the formats themselves
 
-# What json.dumps leaves raw that a terminal could act on: DEL, C1 controls, bidi and
-# zero-width characters (it escapes C0 controls itself).
-_JSON_UNSAFE = "\\x7f-\\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-
 
 @functools.cache
 def _json_unsafe() -> re.Pattern[str]:
-    return re.compile(f"[{_JSON_UNSAFE}]")
+    return re.compile(f"[{UNSAFE_BEYOND_C0}]")  # json.dumps escapes C0 controls itself
 
 
 def _json_escape(match: re.Match[str]) -> str:

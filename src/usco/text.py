@@ -140,8 +140,9 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 # zero-width characters hide text, or make two different ids look the same.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
-_CONTROLS = "".join(f"\\x{c:02x}" for c in range(0x20)) + "\\x7f-\\x9f"
-UNSAFE_CHARACTERS = _CONTROLS + _BIDI + _INVISIBLE
+#: What is unsafe beyond the C0 controls (which json.dumps escapes itself): DEL, C1, bidi, zero-width.
+UNSAFE_BEYOND_C0 = "\\x7f-\\x9f" + _BIDI + _INVISIBLE
+UNSAFE_CHARACTERS = "".join(f"\\x{c:02x}" for c in range(0x20)) + UNSAFE_BEYOND_C0
 
 
 @functools.cache
