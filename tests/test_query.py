@@ -291,6 +291,23 @@ def test_filters_apply_after_revisions(load: Load) -> None:
     assert ids(selection) == ["coca-2017", "coca-2018-spraying"]
 
 
+@pytest.mark.parametrize("history", [False, True])
+@pytest.mark.parametrize(("since", "until"), [("2016", None), (None, "2019"), ("2020", "2020"), ("2024", None)])
+def test_since_and_until_leave_the_revisions_of_what_they_keep_as_they_were(
+    history: bool, since: str | None, until: str | None
+) -> None:
+    """Dates are applied before revisions are worked out: the versions kept, and who revised whom, do not change."""
+    shipped = dataset.load(dataset.resolve_path(None))
+    dates = Filters(since=day(since) if since else None, until=day(until) if until else None)
+    first, last = day(since or "0001").first, day(until or "9999").last
+    everything = query.select(shipped, view=View(history=history)).rows
+    expected = [(row.fact.id, row.superseded_by) for row in everything if first <= row.fact.date.first <= last]
+    selected = query.select(shipped, filters=dates, view=View(history=history)).rows
+    found = [(row.fact.id, row.superseded_by) for row in selected]
+    assert found == expected
+    assert any(mark is not None for _, mark in found) is history  # revisions are there to be kept
+
+
 # ---------------------------------------------------------------- --as-of and source dates
 
 AS_OF = (

@@ -72,7 +72,7 @@ def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View(
     An unknown measure, source, tag or topic raises QueryError with the closest known ones.
     """
     check_names(dataset, filters)
-    facts = known_as_of(dataset, view.as_of)
+    facts = [fact for fact in known_as_of(dataset, view.as_of) if _in_dates(fact, filters)]
     superseded = supersessions(facts, dataset.sources)
     if not view.history:
         facts = [fact for fact in facts if fact.id not in superseded]
@@ -176,11 +176,19 @@ def _matches_words(fact: Fact, source: Source, words: Sequence[str]) -> bool:
     return bool(wanted) and all(any(word.startswith(part) for word in haystack) for part in wanted)
 
 
-def _matches(fact: Fact, filters: Filters, dataset: Dataset) -> bool:
+def _in_dates(fact: Fact, filters: Filters) -> bool:
+    """--since and --until, which select by date alone.
+
+    Every version of a figure has its date (Fact.period), so these keep or drop all of a
+    figure's versions together, and applied before revisions they spare supersessions
+    the facts no answer shows (most of them, for `usco aid --since 2016`).
+    """
     if filters.since and fact.date.first < filters.since.first:
         return False
-    if filters.until and fact.date.first > filters.until.last:
-        return False
+    return not (filters.until and fact.date.first > filters.until.last)
+
+
+def _matches(fact: Fact, filters: Filters, dataset: Dataset) -> bool:
     if filters.topics and fact.topic not in filters.topics:
         return False
     if filters.tags and not set(filters.tags).intersection(fact.tags):
