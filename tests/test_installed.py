@@ -231,3 +231,17 @@ def test_editable_or_checkout_install_finds_the_repository_data(tmp_path: Path) 
     installed_as_wheel = "site-packages/usco/data" in said
     assert installed_as_wheel or str(REPO / "data" / "facts.toml") in said
     assert "no such file" not in said
+
+
+def test_a_piped_listing_from_the_cache_loads_only_what_it_uses(tmp_path: Path) -> None:
+    """Start-up is most of a call: a cached `usco aid -f json` parses no TOML, draws nothing, counts nothing."""
+    env = _env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    command = [sys.executable, "-X", "importtime", "-m", "usco", "aid", "--since", "2016", "-f", "json"]
+    subprocess.run(command, capture_output=True, check=True, env=env)  # writes the cache
+    result = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+    report = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+    modules = {line.rpartition("|")[2].strip() for line in report}
+    assert {"usco.cli", "usco.cache", "usco.formats"} <= modules  # the report is there to be read
+    unused = {"tomllib", "tomli", "rich", "openpyxl", "usco.summaries", "usco.table", "usco.validate", "csv"}
+    assert not modules & unused
+    assert json.loads(result.stdout)[0]["topic"] == "aid"

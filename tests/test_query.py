@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from usco import dataset, query
+from usco import dataset, query, summaries
 from usco.model import Dataset, PartialDate, QueryError, Topic
 from usco.query import Filters, View
 
@@ -422,7 +422,7 @@ COMPONENTS = (
 
 
 def test_detail_lists_components(load: Load) -> None:
-    detail = query.detail(load(COMPONENTS), "covid-total")
+    detail = summaries.detail(load(COMPONENTS), "covid-total")
     assert detail.row.fact.id == "covid-total"
     assert [row.fact.id for row in detail.components] == ["covid-disaster", "covid-health"]
     assert detail.series == ()
@@ -430,14 +430,14 @@ def test_detail_lists_components(load: Load) -> None:
 
 
 def test_detail_of_a_component_names_its_whole(load: Load) -> None:
-    detail = query.detail(load(COMPONENTS), "covid-health")
+    detail = summaries.detail(load(COMPONENTS), "covid-health")
     assert detail.whole is not None
     assert detail.whole.id == "covid-total"
     assert detail.components == ()
 
 
 def test_detail_lists_the_series_with_revisions_marked(load: Load) -> None:
-    detail = query.detail(load(REVISED), "coca-2019")
+    detail = summaries.detail(load(REVISED), "coca-2019")
     # Oldest first, the two versions of 2018 together (older source first); not the fact itself,
     # nor the 2018 fact outside the measure.
     assert [(row.fact.id, row.superseded_by) for row in detail.series] == [
@@ -448,13 +448,13 @@ def test_detail_lists_the_series_with_revisions_marked(load: Load) -> None:
 
 
 def test_detail_of_a_superseded_version_says_so(load: Load) -> None:
-    detail = query.detail(load(REVISED), "coca-2018-unodc")
+    detail = summaries.detail(load(REVISED), "coca-2018-unodc")
     assert detail.row.superseded_by == "coca-2018-revised"
 
 
 def test_detail_of_an_unknown_id_suggests_close_matches(load: Load) -> None:
     with pytest.raises(QueryError, match="covid-totl") as caught:
-        query.detail(load(COMPONENTS), "covid-totl")
+        summaries.detail(load(COMPONENTS), "covid-totl")
     assert "covid-total" in str(caught.value)
 
 
@@ -468,17 +468,17 @@ def test_unknown_measure_suggests_close_matches(load: Load) -> None:
 
 
 def test_source_counts_newest_first_undated_last(load: Load) -> None:
-    counts = query.source_counts(query.select(load(AS_OF), view=View(history=True)))
+    counts = summaries.source_counts(query.select(load(AS_OF), view=View(history=True)))
     assert [(count.source.id, count.facts) for count in counts] == [("year-only", 1), ("early", 1), ("nodate", 2)]
 
 
 def test_source_counts_count_only_the_selected_facts(load: Load) -> None:
-    counts = query.source_counts(query.select(load(MIXED), filters=Filters(topics={Topic.TRADE})))
+    counts = summaries.source_counts(query.select(load(MIXED), filters=Filters(topics={Topic.TRADE})))
     assert [(count.source.id, count.facts) for count in counts] == [("other", 1)]
 
 
 def test_topic_counts(load: Load) -> None:
-    counts = dict(query.topic_counts(query.select(load(MIXED))))
+    counts = dict(summaries.topic_counts(query.select(load(MIXED))))
     assert {topic: n for topic, n in counts.items() if n} == {
         Topic.AID: 1,
         Topic.TRADE: 1,
@@ -488,7 +488,7 @@ def test_topic_counts(load: Load) -> None:
 
 
 def test_measure_summaries(load: Load) -> None:
-    (summary,) = query.measure_summaries(query.select(load(REVISED)))
+    (summary,) = summaries.measure_summaries(query.select(load(REVISED)))
     assert summary.measure.id == "coca"
     assert summary.periods == 3
     assert summary.facts == 3  # the superseded version is not counted
@@ -497,10 +497,10 @@ def test_measure_summaries(load: Load) -> None:
 
 
 def test_measure_summaries_with_history_count_versions_not_periods(load: Load) -> None:
-    (summary,) = query.measure_summaries(query.select(load(REVISED), view=View(history=True)))
+    (summary,) = summaries.measure_summaries(query.select(load(REVISED), view=View(history=True)))
     assert (summary.periods, summary.facts) == (3, 4)
 
 
 def test_measure_summaries_of_a_running_total(load: Load) -> None:
-    (summary,) = query.measure_summaries(query.select(load(RUNNING)))
+    (summary,) = summaries.measure_summaries(query.select(load(RUNNING)))
     assert (summary.periods, summary.first.id, summary.last.id) == (2, "peace-2020", "peace-2023")

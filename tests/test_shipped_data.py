@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from usco import dataset, query
+from usco import dataset, query, summaries
 from usco.model import Dataset, Fact, PartialDate, Qualifier, Status
 
 SHEET = "state-2020-09-18-partnership"  # seeds/001: the September 18, 2020 fact sheet
@@ -282,7 +282,7 @@ def test_fy2020_obligations_as_each_release_gave_them(shipped: Dataset) -> None:
 def test_goods_trade_series_1985_to_2024_with_2024_partial(shipped: Dataset) -> None:
     measures = [shipped.measures["us-goods-exports"], shipped.measures["us-goods-imports"]]
     selection = query.select(shipped, filters=query.Filters(measures=("us-goods-exports", "us-goods-imports")))
-    table = query.series(selection, measures)
+    table = summaries.series(selection, measures)
     census = [
         line for line in table.lines if all(row and row.source.id == "census-trade-2024-11-01" for row in line.cells)
     ]
@@ -291,7 +291,7 @@ def test_goods_trade_series_1985_to_2024_with_2024_partial(shipped: Dataset) -> 
     assert all(
         row is not None and row.fact.status is Status.PARTIAL and str(row.fact.end) == "2024-06" for row in newest
     )
-    history = query.series(query.select(shipped, filters=query.Filters(measures=("us-goods-exports",)),
+    history = summaries.series(query.select(shipped, filters=query.Filters(measures=("us-goods-exports",)),
                                         view=query.View(history=True)), measures[:1], history=True)  # fmt: skip
     revised_2021 = [line for line in history.lines if line.label.startswith("2021 ")]
     assert len(revised_2021) >= 3  # one line a release: 16,451.44 -> 16,686.50 -> 16,765.68 million

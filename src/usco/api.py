@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from usco import dataset as _dataset
 from usco import query
 from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic
-from usco.query import Detail, Filters, Row, Selection, SeriesTable, View
+from usco.query import Filters, Row, Selection, View
+
+if TYPE_CHECKING:
+    from usco.summaries import Detail, SeriesTable
 
 Names: TypeAlias = "str | Iterable[str] | None"
 When: TypeAlias = "str | PartialDate | None"
@@ -118,7 +121,9 @@ class Data:
 
     def fact(self, fact_id: str, *, as_of: When = None) -> Detail:
         """One fact in full (`usco show`): its row, its whole, its series and its components."""
-        return query.detail(self.dataset, fact_id, view=View(as_of=_when(as_of, "as_of")))
+        from usco import summaries
+
+        return summaries.detail(self.dataset, fact_id, view=View(as_of=_when(as_of, "as_of")))
 
     def series(self, *measures: str, since: When = None, until: When = None, as_of: When = None,
                history: bool = False) -> SeriesTable:  # fmt: skip
@@ -126,7 +131,9 @@ class Data:
         found = [query.find_measure(self.dataset, measure) for measure in measures]
         filters = Filters(since=_when(since, "since"), until=_when(until, "until"), measures=list(measures))
         selection = self.select(filters=filters, view=View(as_of=_when(as_of, "as_of"), history=history))
-        return query.series(selection, found, history=history)
+        from usco import summaries
+
+        return summaries.series(selection, found, history=history)
 
     def sources(self) -> list[Source]:
         """Every source, newest first (`usco sources` without filters)."""

@@ -389,11 +389,12 @@ def _annual(
 
             _emit(facts_listing(selection, history=view.history), fmt, **out)
             return
+        from usco import summaries
         from usco.formats import facts_listing, series_listing
 
         known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
         chosen = {measure.id for measure in known}
-        table = query.series(selection, known, history=view.history)
+        table = summaries.series(selection, known, history=view.history)
         others = selection._replace(rows=tuple(row for row in selection.rows if row.fact.measure not in chosen))
         if table.lines:
             _emit(series_listing(table), fmt)
@@ -680,6 +681,7 @@ def sources(
       usco sources --source-kind government
       usco sources --topic aid -f json | jq '.[].url'
     """
+    from usco import summaries
     from usco.formats import sources_listing
 
     filters = _filters(
@@ -688,7 +690,8 @@ def sources(
     with _boundary():
         # A source gives its facts whether or not a later document revised them: count all versions.
         selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=True, latest=latest))
-        counts = query.source_counts(selection)[:limit] if limit is not None else query.source_counts(selection)
+        counts = summaries.source_counts(selection)
+        counts = counts[:limit] if limit is not None else counts
         _emit(sources_listing(counts), fmt, no_header=no_header, columns=columns, empty="no sources match")
 
 
@@ -717,6 +720,7 @@ def topics(
     Example:
       usco topics --since 2016
     """
+    from usco import summaries
     from usco.formats import topics_listing
 
     filters = _filters(
@@ -724,7 +728,7 @@ def topics(
     )
     with _boundary():
         selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        counts = query.topic_counts(selection)
+        counts = summaries.topic_counts(selection)
         _emit(topics_listing(counts[:limit] if limit is not None else counts), fmt, no_header=no_header,
               columns=columns, empty="no facts match")  # fmt: skip
 
@@ -755,6 +759,7 @@ def tags(
       usco tags --topic security
       usco facts --tag covid
     """
+    from usco import summaries
     from usco.formats import tags_listing
 
     filters = _filters(
@@ -762,7 +767,7 @@ def tags(
     )
     with _boundary():
         selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        counts = query.tag_counts(selection)
+        counts = summaries.tag_counts(selection)
         _emit(tags_listing(counts[:limit] if limit is not None else counts), fmt, no_header=no_header,
               columns=columns, empty="no tags match")  # fmt: skip
 
@@ -793,6 +798,7 @@ def measures(
       usco measures --topic aid
       usco series aid-obligations
     """
+    from usco import summaries
     from usco.formats import measures_listing
 
     filters = _filters(
@@ -800,8 +806,8 @@ def measures(
     )
     with _boundary():
         selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        summaries = query.measure_summaries(selection)
-        _emit(measures_listing(summaries[:limit] if limit is not None else summaries), fmt, no_header=no_header,
+        found = summaries.measure_summaries(selection)
+        _emit(measures_listing(found[:limit] if limit is not None else found), fmt, no_header=no_header,
               columns=columns, empty="no measures match")  # fmt: skip
 
 
@@ -1032,6 +1038,8 @@ def check(
       usco check
       usco check my-facts.toml
     """
+    from usco import summaries
+
     options = _globals(ctx)
     with _boundary():
         target = path or dataset.resolve_path(options.data)
@@ -1041,7 +1049,7 @@ def check(
             _write("".join(visible(problem.located(error.path)) + "\n" for problem in error.problems), code=1)
             count = len(error.problems)
             _fail(f"{count} problem{'s' if count != 1 else ''} in {error.path}")
-        counts = query.counts(data)
+        counts = summaries.counts(data)
         first = min(fact.date for fact in data.facts) if data.facts else None
         last = max((fact.end or fact.date for fact in data.facts), key=lambda day: day.last) if data.facts else None
         span = f", {first} to {last}" if first else ""

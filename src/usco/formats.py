@@ -32,7 +32,8 @@ from usco.text import (
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 - a type only; table.py draws
 
-    from usco.query import Detail, MeasureSummary, Row, Selection, SeriesTable, SourceCount, TagCount
+    from usco.query import Row, Selection
+    from usco.summaries import Detail, MeasureSummary, SeriesTable, SourceCount, TagCount
 
 if sys.version_info >= (3, 11):
     from typing import assert_never

@@ -1,14 +1,15 @@
-"""Pure functions over a Dataset: time views, filters, search, series and summaries (design §2, §3).
+"""Pure functions over a Dataset: time views, filters, search and single facts (design §2, §3).
 
 Order of operations (design §2): --as-of first (drop later sources), then revisions
 (drop superseded versions unless --history), then the filters, then --latest, then
---limit. Nothing here prints or reads a file.
+--limit. --since and --until can go before revisions, which they cannot change (see
+_in_dates). Nothing here prints or reads a file; usco.summaries adds up a selection.
 """
 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
 import datetime as dt
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -79,12 +80,12 @@ def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View(
     facts = [fact for fact in facts if _matches(fact, filters, dataset)]
     if view.latest:
         facts = _latest(facts)
-    rows = [_row(dataset, fact, superseded) for fact in facts]
-    ordered = _ordered(rows, superseded)
+    rows = [row_of(dataset, fact, superseded) for fact in facts]
+    ordered = in_listing_order(rows, superseded)
     return Selection(tuple(ordered[: view.limit] if view.limit is not None else ordered), dataset)
 
 
-def _row(dataset: Dataset, fact: Fact, superseded: Mapping[str, str]) -> Row:
+def row_of(dataset: Dataset, fact: Fact, superseded: Mapping[str, str]) -> Row:
     measure = dataset.measures.get(fact.measure) if fact.measure else None
     return Row(fact, dataset.sources[fact.source], superseded.get(fact.id), measure)
 
@@ -204,7 +205,7 @@ def _matches(fact: Fact, filters: Filters, dataset: Dataset) -> bool:
     return not filters.words or _matches_words(fact, dataset.sources[fact.source], filters.words)
 
 
-def _period_recency(fact: Fact) -> tuple[dt.date, dt.date]:
+def period_recency(fact: Fact) -> tuple[dt.date, dt.date]:
     """Latest end, else latest date (design §2); a partial figure by its period, not how far it got."""
     end = None if fact.status is Status.PARTIAL else fact.end
     return ((end or fact.date).last, fact.date.first)
@@ -220,7 +221,7 @@ def _latest(facts: list[Fact]) -> list[Fact]:
     for fact in facts:
         if fact.measure is None:
             continue
-        recency = _period_recency(fact)
+        recency = period_recency(fact)
         newest[fact.measure] = max(newest.get(fact.measure, recency), recency)
         if fact.final:
             newest_final[fact.measure] = max(newest_final.get(fact.measure, recency), recency)
@@ -228,7 +229,7 @@ def _latest(facts: list[Fact]) -> list[Fact]:
     def kept(fact: Fact) -> bool:
         if fact.measure is None:
             return True
-        recency, final = _period_recency(fact), newest_final.get(fact.measure)
+        recency, final = period_recency(fact), newest_final.get(fact.measure)
         if final is None:  # nothing final yet: the newest period is all there is
             return recency == newest[fact.measure]
         return recency == final or (not fact.final and recency > final)
@@ -243,7 +244,7 @@ def _latest(facts: list[Fact]) -> list[Fact]:
         kept_facts = [fact for fact in kept_facts if fact.id not in orphans]
 
 
-def _ordered(rows: list[Row], superseded: Mapping[str, str]) -> list[Row]:
+def in_listing_order(rows: list[Row], superseded: Mapping[str, str]) -> list[Row]:
     """Oldest first by the first day of date, then by end, then by id; versions of one period together."""
     current: dict[str, str] = {}
 
@@ -322,148 +323,3 @@ def find_measure(dataset: Dataset, measure_id: str) -> Measure:
     if measure_id in dataset.measures:
         return dataset.measures[measure_id]
     raise QueryError(f"no measure {measure_id!r}{suggest(measure_id, dataset.measures)}")
-
-
-class Detail(NamedTuple):
-    """One fact in full, with its measure's series and its components."""
-
-    row: Row
-    whole: Fact | None
-    series: tuple[Row, ...]
-    components: tuple[Row, ...]
-
-
-def detail(dataset: Dataset, fact_id: str, *, view: View = View()) -> Detail:
-    """Everything `usco show` prints about one fact; the series honours --as-of."""
-    fact = find_fact(dataset, fact_id)
-    visible = known_as_of(dataset, view.as_of)
-    superseded = supersessions(dataset.facts if view.as_of is None else visible, dataset.sources)
-    by_id = {other.id: other for other in dataset.facts}
-    series = (
-        [_row(dataset, other, superseded) for other in visible if other.measure == fact.measure and other.id != fact.id]
-        if fact.measure
-        else []
-    )
-    components = [_row(dataset, other, superseded) for other in dataset.facts if other.part_of == fact.id]
-    return Detail(
-        row=_row(dataset, fact, superseded),
-        whole=by_id.get(fact.part_of) if fact.part_of else None,
-        series=tuple(_ordered(series, superseded)),
-        components=tuple(_ordered(components, superseded)),
-    )
-
-
-# ---------------------------------------------------------------- series: periods down, measures across
-
-
-class SeriesLine(NamedTuple):
-    label: str  # "FY2016", "2024"; with --history also the release
-    cells: tuple[Row | None, ...]  # one per measure, None where it has no figure
-    period: str = ""  # the period alone ("FY2016"), for machine formats: the release is in each figure's source
-
-
-class SeriesTable(NamedTuple):
-    measures: tuple[Measure, ...]
-    lines: tuple[SeriesLine, ...]
-    sources: tuple[Source, ...]  # every source of a figure shown, oldest first
-
-
-def series(selection: Selection, measures: Sequence[Measure], *, history: bool = False) -> SeriesTable:
-    """The selection's figures of *measures*, one line per period (per period and release with *history*)."""
-    from usco.text import period
-
-    wanted = {measure.id: position for position, measure in enumerate(measures)}
-    grouped: dict[tuple[dt.date, str, tuple[int, dt.date], str], list[Row | None]] = {}
-    labels: dict[tuple[dt.date, str, tuple[int, dt.date], str], str] = {}
-    for row in selection.rows:
-        fact = row.fact
-        if fact.measure not in wanted or fact.value is None:
-            continue
-        whole_period = fact._replace(end=None) if fact.status is Status.PARTIAL else fact  # "FY2025", not how far
-        label = period(whole_period, row.measure)
-        version = (source_recency(row.source), row.source.id) if history else ((0, dt.date.min), "")
-        key = (fact.date.first, label, *version)
-        cells = grouped.setdefault(key, [None] * len(measures))
-        cells[wanted[fact.measure]] = row
-        labels[key] = f"{label} ({row.source.name})" if history else label
-    lines = tuple(SeriesLine(labels[key], tuple(grouped[key]), key[1]) for key in sorted(grouped))
-    shown = {row.source.id: row.source for line in lines for row in line.cells if row is not None}
-    return SeriesTable(tuple(measures), lines, tuple(sorted(shown.values(), key=lambda s: (source_recency(s), s.id))))
-
-
-# ---------------------------------------------------------------- summaries
-
-
-class SourceCount(NamedTuple):
-    source: Source
-    facts: int
-
-
-def source_counts(selection: Selection) -> list[SourceCount]:
-    """Sources with how many selected facts each gives, newest first (undated last)."""
-    counts = Counter(row.fact.source for row in selection.rows)
-    sources = [selection.dataset.sources[key] for key in counts]
-    sources.sort(key=lambda source: source.id)
-    sources.sort(key=source_recency, reverse=True)
-    return [SourceCount(source, counts[source.id]) for source in sources]
-
-
-def topic_counts(selection: Selection) -> list[tuple[Topic, int]]:
-    counts = Counter(row.fact.topic for row in selection.rows)
-    return [(topic, counts[topic]) for topic in Topic if counts[topic]]
-
-
-class TagCount(NamedTuple):
-    tag: str
-    facts: int
-
-
-def tag_counts(selection: Selection) -> list[TagCount]:
-    """Tags with how many selected facts carry each, most used first."""
-    counts = Counter(tag for row in selection.rows for tag in row.fact.tags)
-    return [TagCount(tag, count) for tag, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
-
-
-class MeasureSummary(NamedTuple):
-    measure: Measure
-    periods: int
-    facts: int
-    first: Fact
-    last: Fact
-
-
-def measure_summaries(selection: Selection) -> list[MeasureSummary]:
-    """Each measure with selected facts: how many periods, first and last period."""
-    by_measure: defaultdict[str, list[Fact]] = defaultdict(list)
-    for row in selection.rows:
-        if row.fact.measure is not None:
-            by_measure[row.fact.measure].append(row.fact)
-    summaries = []
-    for key in sorted(by_measure):
-        facts = by_measure[key]
-        ordered = sorted(facts, key=_period_recency)
-        summaries.append(
-            MeasureSummary(
-                measure=selection.dataset.measures[key],
-                periods=len({fact.period for fact in facts}),
-                facts=len(facts),
-                first=ordered[0],
-                last=ordered[-1],
-            )
-        )
-    return summaries
-
-
-class Counts(NamedTuple):
-    """What `usco check` counts, each number saying what it counts."""
-
-    facts: int
-    superseded: int
-    sources: int
-    measures: int
-    files: int
-
-
-def counts(dataset: Dataset) -> Counts:
-    superseded = supersessions(dataset.facts, dataset.sources)
-    return Counts(len(dataset.facts), len(superseded), len(dataset.sources), len(dataset.measures), len(dataset.files))
