@@ -11,7 +11,9 @@ carries every field.
 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
 import json
+from collections.abc import Callable
 from enum import Enum
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from usco.model import PeriodKind, Qualifier, SourceKind, Status, Topic
@@ -93,13 +95,17 @@ def plain(field: Field, value: Any) -> Any:
     """The value as JSON holds it: enums by value, dates as their strings, tags as a list."""
     if value is None:
         return None
-    if field.kind is K.CHOICE:
-        return value.value
-    if field.kind is K.DATE:
-        return str(value)
-    if field.kind is K.TAGS:
-        return list(value)
-    return value
+    convert = _PLAIN.get(field.kind)
+    return value if convert is None else convert(value)
+
+
+def plain_conversion(field: Field) -> Callable[[Any], Any] | None:
+    """What plain() does to a value of *field* other than None; None where it keeps the value."""
+    return _PLAIN.get(field.kind)
+
+
+# An Enum member's `value` is a Python-level property; `_value_` is the attribute it reads.
+_PLAIN: dict[Kind, Callable[[Any], Any]] = {K.CHOICE: attrgetter("_value_"), K.DATE: str, K.TAGS: list}
 
 
 def cell(value: Any) -> str:
