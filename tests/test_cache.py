@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import Result
 
 from tests.conftest import SMALL
@@ -36,6 +38,34 @@ def test_awkward_strings_survive_the_cache(write_dataset: Callable[[str], Path])
     assert "\t" in next(f.text for f in uncached.facts if f.id == "trade-2019")
     dataset.load(path)  # writes the cache
     assert dataset.load(path) == uncached
+
+
+def test_any_text_survives_the_cache_and_the_cache_is_ascii(
+    write_dataset: Callable[[str], Path], _private_cache: Path
+) -> None:
+    """Accents, dashes, emoji and a literal backslash-u come back exactly; the body holds only ASCII escapes."""
+    text = "Colombia\u2013EE. UU.: a\u00f1o, \U0001f600, literal \\\\u2013 and \\\\x1f, \u00a0end"
+    path = write_dataset(SMALL.replace('text      = "Two-way goods trade"', f'text = "{text}"'))
+    uncached = dataset.load(path, use_cache=False)
+    dataset.load(path)  # writes the cache
+    assert dataset.load(path) == uncached
+    expected = "Colombia\u2013EE. UU.: a\u00f1o, \U0001f600, literal \\u2013 and \\x1f, \u00a0end"
+    assert next(fact.text for fact in uncached.facts if fact.id == "trade-2019") == expected
+    (cache_file,) = _cache_files(_private_cache)
+    assert cache_file.read_bytes().partition(b"\n")[2].isascii()
+
+
+@given(st.text())
+def test_escaping_for_the_cache_is_undone_exactly(value: str) -> None:
+    written = cache._escape(value).encode("ascii", "backslashreplace").decode("ascii")
+    assert not set(written) & set("\t\n\r\x1f")
+    assert cache._unescape(written) == value
+
+
+@pytest.mark.parametrize("field", ["\\q", "a\\", "\\U00110000", "\\x4", "\\u12g4"])
+def test_an_unknown_escape_is_a_corrupt_cache(field: str) -> None:
+    with pytest.raises(cache.Corrupt):
+        cache._unescape(field)
 
 
 def test_no_cache_writes_nothing(small: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,7 +129,7 @@ def test_tampered_cache_with_the_right_key_is_not_trusted(small: Path, _private_
         ("\taid\t", "\tnot-a-topic\t"),  # a topic that does not exist
         ("\t23600000\t", "\t23600000x\t"),  # a value that is not a number
         ("\tsheet-2020\t", "\tnowhere\t"),  # a source that does not exist
-        ('"format": "usco-dataset-cache-5"', '"format": "usco-dataset-cache-4"'),  # another cache format
+        ('"format": "usco-dataset-cache-6"', '"format": "usco-dataset-cache-5"'),  # another cache format
         (f'"usco": "{__version__}"', f'"usco": "{__version__}.dev0"'),  # written by another version of usco
         ("covid-total\t", "covid-total\textra\t"),  # a field too many
     ]:
