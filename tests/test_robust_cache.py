@@ -93,7 +93,7 @@ def _with_valid_digest(target: Path, data: Path, body: bytes) -> None:
     import json
 
     parsed = json.loads(header)
-    parsed["digest"] = cache._digest(body, data.read_bytes())
+    parsed["digest"] = cache._digest(body, cache._hash(data.read_bytes()))
     target.write_bytes(json.dumps(parsed).encode() + b"\n" + body)
 
 

@@ -8,6 +8,7 @@ _in_dates). Nothing here prints or reads a file; usco.summaries adds up a select
 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -157,13 +158,17 @@ def supersessions(facts: Iterable[Fact], sources: Mapping[str, Source]) -> dict[
 
 # ---------------------------------------------------------------- filters and search
 
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
-_WORD = re.compile(r"[^\W_]+(?:\.\d+)?")
+
+@functools.cache
+def _word_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(thousands separators, words), compiled on first use: only a search needs them."""
+    return re.compile(r"(?<=\d),(?=\d{3})"), re.compile(r"[^\W_]+(?:\.\d+)?")
 
 
 def words_of(text: str) -> list[str]:
     """The words of *text* for search: "1,742,927" is one word, "$344" is "344", "391.3" stays whole."""
-    return _WORD.findall(_THOUSANDS.sub("", text.casefold()))
+    thousands, word = _word_patterns()
+    return word.findall(thousands.sub("", text.casefold()))
 
 
 def _haystack(fact: Fact, source: Source) -> list[str]:
