@@ -106,7 +106,7 @@ def test_limit_keeps_the_first_rows(usco: Run, full: Path) -> None:
         ("csv", "id,value\nandean-aid-2020,500000000\n"),
         ("tsv", "id\tvalue\nandean-aid-2020\t500000000\n"),
         ("markdown", "| id | value |\n|---|---|\n| andean-aid-2020 | 500000000 |\n"),
-        ("json", '[\n  {\n    "id": "andean-aid-2020",\n    "value": 500000000\n  }\n]\n'),
+        ("json", '[\n  {"id": "andean-aid-2020", "value": 500000000}\n]\n'),
         ("jsonl", '{"id": "andean-aid-2020", "value": 500000000}\n'),
     ],
 )

@@ -168,69 +168,36 @@ def two_versions(write_dataset: WriteDataset) -> formats.Listing:
     return formats.facts_listing(selection, history=True)
 
 
-JSON_TWO_FACTS = """\
-[
-  {
-    "id": "recognition",
-    "topic": "milestone",
-    "text": "The United States recognizes Colombia",
-    "value": null,
-    "unit": null,
-    "qualifier": "exact",
-    "figure": null,
-    "date": "1822",
-    "end": null,
-    "status": "final",
-    "regional": false,
-    "measure": null,
-    "part_of": null,
-    "superseded_by": null,
-    "tags": [],
-    "source": {
-      "id": "report",
-      "title": "Annual report",
-      "publisher": "Congressional Research Service",
-      "kind": null,
-      "url": "https://example.gov/report",
-      "copy_url": null,
-      "date": "2023-06"
-    }
-  },
-  {
-    "id": "covid-total",
-    "topic": "aid",
-    "text": "COVID-19 assistance, \\"fast\\"",
-    "value": 23600000,
-    "unit": "USD",
-    "qualifier": "more_than",
-    "figure": "more than $23.6 million",
-    "date": "2020",
-    "end": "2020-09-18",
-    "status": "final",
-    "regional": true,
-    "measure": null,
-    "part_of": null,
-    "superseded_by": null,
-    "tags": [
-      "covid",
-      "health"
-    ],
-    "source": {
-      "id": "sheet",
-      "title": "Fact sheet",
-      "publisher": "U.S. Department of State",
-      "kind": "government",
-      "url": "https://example.gov/sheet",
-      "copy_url": "https://archive.example.org/sheet",
-      "date": "2020-09-18"
-    }
-  }
-]
-"""
+# One fact a line, each as json writes an object on one line (", " and ": " between items).
+JSON_TWO_FACTS = (
+    "[\n"
+    '  {"id": "recognition", "topic": "milestone", "text": "The United States recognizes Colombia", '
+    '"value": null, "unit": null, "qualifier": "exact", "figure": null, "date": "1822", "end": null, '
+    '"status": "final", "regional": false, "measure": null, "part_of": null, "superseded_by": null, '
+    '"tags": [], "source": {"id": "report", "title": "Annual report", '
+    '"publisher": "Congressional Research Service", "kind": null, "url": "https://example.gov/report", '
+    '"copy_url": null, "date": "2023-06"}},\n'
+    '  {"id": "covid-total", "topic": "aid", "text": "COVID-19 assistance, \\"fast\\"", "value": 23600000, '
+    '"unit": "USD", "qualifier": "more_than", "figure": "more than $23.6 million", "date": "2020", '
+    '"end": "2020-09-18", "status": "final", "regional": true, "measure": null, "part_of": null, '
+    '"superseded_by": null, "tags": ["covid", "health"], "source": {"id": "sheet", "title": "Fact sheet", '
+    '"publisher": "U.S. Department of State", "kind": "government", "url": "https://example.gov/sheet", '
+    '"copy_url": "https://archive.example.org/sheet", "date": "2020-09-18"}}\n'
+    "]\n"
+)
 
 
 def test_json(two_facts: formats.Listing) -> None:
     assert formats.render(two_facts, OutputFormat.JSON) == JSON_TWO_FACTS
+
+
+def test_json_array_has_one_element_a_line(two_facts: formats.Listing) -> None:
+    """Scripts that read lines (grep, head, wc -l) see one fact a line; the whole is still one array."""
+    text = formats.render(two_facts, OutputFormat.JSON)
+    lines = text.splitlines()
+    assert (lines[0], lines[-1], len(lines)) == ("[", "]", 4)
+    assert [json.loads(line.strip().removesuffix(","))["id"] for line in lines[1:-1]] == ["recognition", "covid-total"]
+    assert json.loads(text) == two_facts.objects
 
 
 def test_json_fields_are_exactly_those_of_the_design(two_facts: formats.Listing) -> None:

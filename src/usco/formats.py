@@ -84,7 +84,7 @@ def render(
         listing = _choose(listing, columns)
     match fmt:
         case OutputFormat.JSON:
-            return _json(listing.objects, ascii_only=ascii_only) + "\n"
+            return _json_array(listing.objects, ascii_only=ascii_only) + "\n"
         case OutputFormat.JSONL:
             return _json_lines(listing.objects, ascii_only=ascii_only)
         case OutputFormat.CSV | OutputFormat.TSV:
@@ -134,22 +134,43 @@ def _json_escape(match: re.Match[str]) -> str:
 
 
 def _json(value: Any, indent: int | None = 2, *, ascii_only: bool = False) -> str:
+    """One value as JSON (indented by *indent*), made safe for a terminal by _terminal_safe."""
+    import json
+
+    return _terminal_safe(json.dumps(value, ensure_ascii=ascii_only, indent=indent, allow_nan=False))
+
+
+def _json_array(objects: Sequence[dict[str, Any]], *, ascii_only: bool = False) -> str:
+    """A listing as one JSON array, an element a line (`grep`, `head` and `wc -l` see one fact a line).
+
+    Each element is encoded by json's C encoder, which cannot indent: an array indented
+    throughout is encoded in Python, three times as long (2.4 ms of `usco aid -f json`).
+    """
+    encode = _one_line_encoder(ascii_only)
+    return _terminal_safe("[" + ",".join("\n  " + encode(obj) for obj in objects) + ("\n]" if objects else "]"))
+
+
+def _json_lines(objects: Iterable[dict[str, Any]], *, ascii_only: bool = False) -> str:
+    encode = _one_line_encoder(ascii_only)
+    return _terminal_safe("".join(encode(obj) + "\n" for obj in objects))
+
+
+def _one_line_encoder(ascii_only: bool) -> Callable[[Any], str]:
+    import json
+
+    return json.JSONEncoder(ensure_ascii=ascii_only, allow_nan=False).encode
+
+
+def _terminal_safe(text: str) -> str:
     """JSON that keeps readable UTF-8 but escapes what a terminal could act on.
 
     Those characters can only occur inside strings, where a \\u escape means the same
     character. ASCII text (checked in C) can hold only DEL; other text is searched with a
     pattern: a table for str.translate looks up every character, 7 ms of `usco aid -f json`.
     """
-    import json
-
-    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent, allow_nan=False)
     if text.isascii():
         return text.replace("\x7f", "\\u007f")
     return _json_unsafe().sub(_json_escape, text)
-
-
-def _json_lines(objects: Iterable[dict[str, Any]], *, ascii_only: bool = False) -> str:
-    return "".join(_json(obj, indent=None, ascii_only=ascii_only) + "\n" for obj in objects)
 
 
 def _delimited(header: Sequence[str], records: Iterable[Sequence[Any]], fmt: OutputFormat, *, with_header: bool) -> str:
