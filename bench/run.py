@@ -62,8 +62,11 @@ def generate(facts: int, path: Path) -> Path:
     return path
 
 
-def run_piped(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of one run, stdout to a pipe that is read to the end."""
+Run = tuple[float, int, float]  # wall seconds, peak RSS in KiB, CPU seconds (user + system)
+
+
+def run_piped(command: list[str], env: dict[str, str]) -> Run:
+    """Wall time, peak RSS and CPU time of one run, stdout to a pipe that is read to the end."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     assert process.stdout is not None
@@ -74,10 +77,10 @@ def run_piped(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command)} exited {process.returncode}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
-def run_pty(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+def run_pty(command: list[str], env: dict[str, str]) -> Run:
     """The same, on a pseudo-terminal (so usco draws its Rich table)."""
     start = time.perf_counter()
     pid, fd = pty.fork()
@@ -94,7 +97,7 @@ def run_pty(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: {' '.join(command)} failed on a terminal")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 RAW = Path(os.environ.get("USCO_RAW_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "raw")
@@ -117,15 +120,16 @@ def release_imports(env: dict[str, str], work: Path, *, rounds: int) -> list[Cas
     return cases
 
 
-def piped(command: list[str], env: dict[str, str]) -> Callable[[], tuple[float, int]]:
+def piped(command: list[str], env: dict[str, str]) -> Callable[[], Run]:
     return lambda: run_piped(command, env)
 
 
 class Case:
-    def __init__(self, name: str, run: Callable[[], tuple[float, int]], baseline: str | None) -> None:
+    def __init__(self, name: str, run: Callable[[], Run], baseline: str | None) -> None:
         self.name, self.run, self.baseline = name, run, baseline
         self.times: list[float] = []
         self.rss: list[int] = []
+        self.cpu: list[float] = []
 
 
 def measure(cases: list[Case], rounds: int) -> None:
@@ -133,9 +137,10 @@ def measure(cases: list[Case], rounds: int) -> None:
         case.run()
     for _ in range(rounds):
         for case in cases:  # interleaved, so load on the machine hits every case alike
-            elapsed, rss = case.run()
+            elapsed, rss, cpu = case.run()
             case.times.append(elapsed)
             case.rss.append(rss)
+            case.cpu.append(cpu)
 
 
 def main() -> None:
@@ -163,8 +168,8 @@ def main() -> None:
         subprocess.run([PYTHON, "-m", "compileall", "-q", where], check=False, env=env, stdout=subprocess.DEVNULL)
     terminal_env = {**env, "TERM": "xterm-256color", "COLUMNS": "160"}
 
-    def cold(command: list[str]) -> Callable[[], tuple[float, int]]:
-        def once() -> tuple[float, int]:
+    def cold(command: list[str]) -> Callable[[], Run]:
+        def once() -> Run:
             shutil.rmtree(work / "cache", ignore_errors=True)
             return run_piped(command, env)
 
@@ -235,15 +240,19 @@ def main() -> None:
         measure(cases, args.rounds if size < 10_000 else max(3, args.rounds // 5))
         results += cases
 
+    # Wall time is what a user waits; CPU time (the child's user + system) is read beside
+    # it because it moves less when another job shares the cores.
     medians = {case.name: statistics.median(case.times) for case in results}
+    cpu = {case.name: statistics.median(case.cpu) for case in results}
     print(f"usco benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.rounds} rounds")
-    print(f"{'case':<50} {'median ms':>10} {'ratio':>7}  {'to':<40} {'peak RSS MiB':>12}")
+    print(f"{'case':<50} {'median ms':>10} {'ratio':>7}  {'to':<40} {'peak RSS MiB':>12} {'CPU ms':>7} {'ratio':>6}")
     for case in results:
         base = case.baseline
         ratio = f"{medians[case.name] / medians[base]:.2f}" if base in medians else ""
+        cpu_ratio = f"{cpu[case.name] / cpu[base]:.2f}" if base is not None and cpu.get(base) else ""
         print(
             f"{case.name:<50} {medians[case.name] * 1000:>10.1f} {ratio:>7}  {base or '':<40}"
-            f" {max(case.rss) / 1024:>12.1f}"
+            f" {max(case.rss) / 1024:>12.1f} {cpu[case.name] * 1000:>7.1f} {cpu_ratio:>6}"
         )
     shutil.rmtree(work, ignore_errors=True)
 
