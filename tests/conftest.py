@@ -16,7 +16,9 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner, Result
 
-from usco.cli import app
+from usco.cli import register_every_command
+
+app = register_every_command()  # every command, as `usco` itself has them for help and completion
 
 # Fewer, larger garbage collections. With Python's default thresholds (700, 10, 10) a run of the
 # fast tests made about 1,200 collections, 1.2 s of it on a 2-core machine, most of that spent

@@ -583,3 +583,16 @@ def test_export_commands_have_help_with_an_example(usco: Usco, command: str) -> 
     result = usco("export", command, "--help")
     assert result.exit_code == 0
     assert f"usco export {command}" in result.stdout.split("Example", 1)[1]
+
+
+def test_every_command_is_found_where_the_cli_looks_for_it() -> None:
+    """usco.cli imports a command's module by COMMAND_HOMES alone: a command missing there is not found."""
+    from usco import cli
+
+    app = cli.register_every_command()
+    homes = {(info.name or info.callback.__name__): info.callback.__module__ for info in app.registered_commands}
+    for group in app.registered_groups:
+        (module,) = {info.callback.__module__ for info in group.typer_instance.registered_commands}
+        homes[group.name] = module
+    assert {name: module for name, module in homes.items() if module != "usco.cli"} == cli.COMMAND_HOMES
+    assert {"aid", "trade", "timeline", "facts", "search"} == {n for n, m in homes.items() if m == "usco.cli"}

@@ -23,11 +23,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from tests.conftest import SMALL
+from tests.conftest import SMALL, app
 from tests.hypothesis_profiles import case_summary, examples, tally
 from tests.test_fuzz_loader import toml_document
 from usco import dataset
-from usco.cli import app
 from usco.model import DatasetError, Qualifier, Topic
 
 pytestmark = pytest.mark.slow  # property-based: hundreds of generated command lines

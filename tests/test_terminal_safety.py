@@ -26,9 +26,9 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner, Result
 
 from tests import terminal
+from tests.conftest import app
 from tests.hypothesis_profiles import case_summary, examples, tally
 from tests.test_fuzz_loader import toml_document
-from usco.cli import app
 
 # usco's own terminal hyperlinks: OSC 8 with a target that holds no ESC or BEL
 _USCO_LINK = re.compile("\x1b\\]8;[^\x1b\x07]*\x07")

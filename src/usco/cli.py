@@ -1,11 +1,12 @@
 """The usco command line: options, one error boundary, then load -> select -> render -> write.
 
-Each command reads straight down inside `with _boundary():`. The work itself is the
+Each command reads straight down inside `with boundary():`. The work itself is the
 library's (usco.api, usco.query, usco.formats); this module only turns options into
 arguments and errors into one line on stderr and an exit code (design §5).
 """
 
 import errno
+import importlib
 import io
 import os
 import sys
@@ -16,7 +17,7 @@ from typing import Annotated, Any, NamedTuple, NoReturn, Optional
 
 import typer
 
-from usco import __version__, dataset, query
+from usco import __version__, dataset
 from usco.api import Data
 from usco.formats import Listing, OutputFormat
 from usco.model import (
@@ -73,7 +74,7 @@ def _completion_data(ctx: Optional[typer.Context] = None) -> Optional[Data]:
         return None
 
 
-def _complete(kind: str):  # type: ignore[no-untyped-def]  # typer inspects the signature
+def completer(kind: str):  # type: ignore[no-untyped-def]  # typer inspects the signature
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
         data = _completion_data(ctx)
         if data is None:
@@ -129,7 +130,7 @@ TopicOpt = Annotated[
 TagOpt = Annotated[
     Optional[list[str]],
     typer.Option(
-        "--tag", metavar="TAG", help="Only facts with this tag (repeatable).", autocompletion=_complete("tag")
+        "--tag", metavar="TAG", help="Only facts with this tag (repeatable).", autocompletion=completer("tag")
     ),
 ]
 SourceOpt = Annotated[
@@ -138,7 +139,7 @@ SourceOpt = Annotated[
         "--source",
         metavar="SOURCE",
         help="Only facts from this source id (repeatable).",
-        autocompletion=_complete("source"),
+        autocompletion=completer("source"),
     ),
 ]
 SourceKindOpt = Annotated[
@@ -155,7 +156,7 @@ MeasureOpt = Annotated[
         "--measure",
         metavar="MEASURE",
         help="Only facts of this measure (repeatable).",
-        autocompletion=_complete("measure"),
+        autocompletion=completer("measure"),
     ),
 ]
 RegionalOpt = Annotated[
@@ -203,37 +204,37 @@ def say(message: str, *more: str) -> None:
         pass
 
 
-def _fail(message: str, code: int = 1, *, more: Sequence[str] = ()) -> NoReturn:
+def fail(message: str, code: int = 1, *, more: Sequence[str] = ()) -> NoReturn:
     say(message, *more)
     raise typer.Exit(code)
 
 
 @contextmanager
-def _boundary() -> Iterator[None]:
+def boundary() -> Iterator[None]:
     """Turn usco's errors into one line and an exit code; everything else is a bug and propagates."""
     try:
         yield
     except DatasetReadError as error:
-        _fail(f"cannot use dataset {error}")
+        fail(f"cannot use dataset {error}")
     except DatasetError as error:
         more = len(error.problems) - 1
         also = f" (and {more} more)" if more else ""
         say(f"invalid dataset: {error}{also}")  # the hint is a message line of its own
-        _fail(f"run `usco check {error.path}` to list every problem")
+        fail(f"run `usco check {error.path}` to list every problem")
     except UscoError as error:
-        _fail(str(error))
+        fail(str(error))
     except MemoryError:
-        _fail("out of memory; the dataset or the file is too large for this machine")
+        fail("out of memory; the dataset or the file is too large for this machine")
 
 
-def _write(text: str, *, code: int = 0) -> None:
+def write(text: str, *, code: int = 0) -> None:
     """Write output; a reader that went away is a quiet exit (0, or *code* if that was not success).
 
     Any other failure (a full disk, a closed or revoked stdout) is one line on stderr and exit 1.
     """
     stream = sys.stdout
     if stream is None:
-        _fail("cannot write output: standard output is closed")
+        fail("cannot write output: standard output is closed")
     try:
         _write_all(stream, text)
     except BrokenPipeError:
@@ -243,7 +244,7 @@ def _write(text: str, *, code: int = 0) -> None:
         raise typer.Exit(code) from None
     except (OSError, ValueError) as error:
         _silence(stream)
-        _fail(f"cannot write output: {getattr(error, 'strerror', None) or error}", max(code, 1))
+        fail(f"cannot write output: {getattr(error, 'strerror', None) or error}", max(code, 1))
 
 
 def _write_all(stream: Any, text: str) -> None:
@@ -282,7 +283,7 @@ def _silence(stream: Any) -> None:
         pass
 
 
-def _is_utf8(stream: Any) -> bool:
+def is_utf8(stream: Any) -> bool:
     return (getattr(stream, "encoding", None) or "").lower().replace("-", "") == "utf8"
 
 
@@ -293,37 +294,37 @@ def _on_terminal() -> bool:
         return False
 
 
-def _format(fmt: Optional[OutputFormat]) -> OutputFormat:
+def output_format(fmt: Optional[OutputFormat]) -> OutputFormat:
     if fmt is not None:
         return fmt
     return OutputFormat.TABLE if _on_terminal() else OutputFormat.TSV
 
 
-def _emit(listing: Listing, fmt: Optional[OutputFormat], *, no_header: bool = False, columns: Any = None,
+def emit(listing: Listing, fmt: Optional[OutputFormat], *, no_header: bool = False, columns: Any = None,
           empty: str = "") -> None:  # fmt: skip
     """Render *listing* in the chosen format and write it; an empty table gets a note on stderr."""
     from usco.formats import render
 
-    chosen = _format(fmt)
+    chosen = output_format(fmt)
     chosen_columns = _columns(columns) if columns else None
-    text = render(listing, chosen, header=not no_header, columns=chosen_columns, ascii_only=not _is_utf8(sys.stdout))
+    text = render(listing, chosen, header=not no_header, columns=chosen_columns, ascii_only=not is_utf8(sys.stdout))
     if not listing.records and empty and chosen is OutputFormat.TABLE:
         say(empty)
-    _write(text)
+    write(text)
 
 
-def _globals(ctx: typer.Context) -> Globals:
+def global_options(ctx: typer.Context) -> Globals:
     found = ctx.find_root().obj
     return found if isinstance(found, Globals) else Globals(None, (), False)
 
 
-def _load(ctx: typer.Context) -> Data:
-    options = _globals(ctx)
+def load_data(ctx: typer.Context) -> Data:
+    options = global_options(ctx)
     path = dataset.resolve_path(options.data)
     return Data(dataset.load(path, use_cache=not options.no_cache, also=options.also))
 
 
-def _filters(**options: Any) -> Filters:
+def filters_from(**options: Any) -> Filters:
     """Filters from command options (None for an option not given); --until before --since is exit 2."""
     given: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in options.items() if v}
     try:
@@ -337,7 +338,7 @@ def _filters(**options: Any) -> Filters:
 
 def _version(value: bool) -> None:
     if value:
-        _write(f"usco {__version__}\n")
+        write(f"usco {__version__}\n")
         raise typer.Exit()
 
 
@@ -381,13 +382,13 @@ def _annual(
     ctx: typer.Context, measures: Sequence[str], filters: Filters, view: View, fmt: Optional[OutputFormat], **out: Any
 ) -> None:
     """aid and trade: on a terminal the annual series table first, then every other figure."""
-    with _boundary():
-        data = _load(ctx)
+    with boundary():
+        data = load_data(ctx)
         selection = data.select(filters=filters, view=view)
-        if _format(fmt) is not OutputFormat.TABLE:
+        if output_format(fmt) is not OutputFormat.TABLE:
             from usco.formats import facts_listing
 
-            _emit(facts_listing(selection, history=view.history), fmt, **out)
+            emit(facts_listing(selection, history=view.history), fmt, **out)
             return
         from usco import summaries
         from usco.formats import facts_listing, series_listing
@@ -397,8 +398,8 @@ def _annual(
         table = summaries.series(selection, known, history=view.history)
         others = selection._replace(rows=tuple(row for row in selection.rows if row.fact.measure not in chosen))
         if table.lines:
-            _emit(series_listing(table), fmt)
-        _emit(
+            emit(series_listing(table), fmt)
+        emit(
             facts_listing(others, history=view.history),
             fmt,
             empty="no other facts match" if table.lines else "no facts match",
@@ -432,7 +433,7 @@ def aid(
       usco aid --latest -f json | jq '.[] | {id, value, status}'
       usco aid --regional --source-kind government
     """
-    filters = _filters(
+    filters = filters_from(
         since=since, until=until, topics=[Topic.AID], tags=tag, sources=source, source_kinds=source_kind,
         measures=measure,
     )._replace(regional=regional)  # fmt: skip
@@ -465,7 +466,7 @@ def trade(
       usco trade --since 2010
       usco trade --measure us-goods-exports --history -f csv
     """
-    filters = _filters(
+    filters = filters_from(
         since=since, until=until, topics=[Topic.TRADE], tags=tag, sources=source, source_kinds=source_kind,
         measures=measure,
     )._replace(regional=regional)  # fmt: skip
@@ -504,14 +505,14 @@ def timeline(
     from usco.formats import facts_listing
 
     topics = topic or (None if all_facts else [Topic.MILESTONE])
-    filters = _filters(
+    filters = filters_from(
         since=since, until=until, topics=topics, tags=tag, sources=source, source_kinds=source_kind, measures=measure
     )
     view = View(as_of=as_of, history=history, latest=latest, limit=limit)
-    with _boundary():
-        selection = _load(ctx).select(filters=filters, view=view)
+    with boundary():
+        selection = load_data(ctx).select(filters=filters, view=view)
         listing = facts_listing(selection, timeline=True)
-        _emit(listing, fmt, no_header=no_header, columns=columns, empty="no events match")
+        emit(listing, fmt, no_header=no_header, columns=columns, empty="no events match")
 
 
 @app.command(short_help="Every fact, with any filter.")
@@ -543,13 +544,13 @@ def facts(
     """
     from usco.formats import facts_listing
 
-    filters = _filters(
+    filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
     )
     view = View(as_of=as_of, history=history, latest=latest, limit=limit)
-    with _boundary():
-        selection = _load(ctx).select(filters=filters, view=view)
-        _emit(facts_listing(selection, history=history), fmt, no_header=no_header, columns=columns,
+    with boundary():
+        selection = load_data(ctx).select(filters=filters, view=view)
+        emit(facts_listing(selection, history=history), fmt, no_header=no_header, columns=columns,
               empty="no facts match")  # fmt: skip
 
 
@@ -583,485 +584,33 @@ def search(
     """
     from usco.formats import facts_listing
 
-    filters = _filters(
+    filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind,
         measures=measure, words=words,
     )  # fmt: skip
     view = View(as_of=as_of, history=history, latest=latest, limit=limit)
-    with _boundary():
-        selection = _load(ctx).select(filters=filters, view=view)
-        _emit(facts_listing(selection, history=history), fmt, no_header=no_header, columns=columns,
+    with boundary():
+        selection = load_data(ctx).select(filters=filters, view=view)
+        emit(facts_listing(selection, history=history), fmt, no_header=no_header, columns=columns,
               empty="no facts match")  # fmt: skip
 
 
-@app.command(short_help="One fact in full: figure, period, source, versions.")
-def show(
-    ctx: typer.Context,
-    fact_id: Annotated[
-        str,
-        typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.", autocompletion=_complete("fact")),
-    ],
-    as_of: AsOf = None,
-    fmt: Format = None,
-) -> None:
-    """One fact in full: figure, period, status, source (kind, date, URL, copy), versions, components.
-
-    \b
-    Examples:
-      usco show covid-assistance-2020
-      usco show covid-assistance-2020 -f json | jq .source.url
-    """
-    from usco.formats import render_detail
-
-    with _boundary():
-        detail = _load(ctx).fact(fact_id, as_of=as_of)
-        _write(render_detail(detail, _format(fmt), ascii_only=not _is_utf8(sys.stdout)))
-
-
-@app.command("series", short_help="One row per period, one column per measure.")
-def series_command(
-    ctx: typer.Context,
-    measures: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=_complete("measure")
-        ),
-    ],
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
-    history: History = False,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
-    """One row per period, one column per measure: "how much, each year".
-
-    Non-final figures are marked (partial, provisional, planned); the releases are named.
-    Machine formats give one figure a line with its status and source.
-
-    \b
-    Examples:
-      usco series aid-obligations aid-disbursements --since 2016
-      usco series us-goods-exports us-goods-imports --history
-      usco series aid-obligations --as-of 2023-01-01 -f csv
-    """
-    from usco.formats import series_listing
-
-    with _boundary():
-        table = _load(ctx).series(*measures, since=since, until=until, as_of=as_of, history=history)
-        _emit(series_listing(table), fmt, no_header=no_header, columns=columns, empty="no figures match")
-
-
-@app.command(short_help="The documents, newest first, with their kind.")
-def sources(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
-    as_of: AsOf = None,
-    history: Annotated[
-        bool, typer.Option("--history", help="Count every version of revised figures (always: a source gives them).")
-    ] = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
-    """The documents, newest first, with their kind and how many facts each gives.
-
-    \b
-    Examples:
-      usco sources --source-kind government
-      usco sources --topic aid -f json | jq '.[].url'
-    """
-    from usco import summaries
-    from usco.formats import sources_listing
-
-    filters = _filters(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
-    with _boundary():
-        # A source gives its facts whether or not a later document revised them: count all versions.
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=True, latest=latest))
-        counts = summaries.source_counts(selection)
-        counts = counts[:limit] if limit is not None else counts
-        _emit(sources_listing(counts), fmt, no_header=no_header, columns=columns, empty="no sources match")
-
-
-@app.command(short_help="Topics and how many facts each has.")
-def topics(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
-    """Topics and how many current facts each has.
-
-    \b
-    Example:
-      usco topics --since 2016
-    """
-    from usco import summaries
-    from usco.formats import topics_listing
-
-    filters = _filters(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
-    with _boundary():
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        counts = summaries.topic_counts(selection)
-        _emit(topics_listing(counts[:limit] if limit is not None else counts), fmt, no_header=no_header,
-              columns=columns, empty="no facts match")  # fmt: skip
-
-
-@app.command(short_help="Tags and how many facts carry each.")
-def tags(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
-    """Tags and how many current facts carry each, most used first.
-
-    \b
-    Examples:
-      usco tags --topic security
-      usco facts --tag covid
-    """
-    from usco import summaries
-    from usco.formats import tags_listing
-
-    filters = _filters(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
-    with _boundary():
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        counts = summaries.tag_counts(selection)
-        _emit(tags_listing(counts[:limit] if limit is not None else counts), fmt, no_header=no_header,
-              columns=columns, empty="no tags match")  # fmt: skip
-
-
-@app.command(short_help="The measures: unit, period kind, first and last.")
-def measures(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
-    """The measures (figures tracked over time): label, unit, period kind, periods, first and last.
-
-    \b
-    Examples:
-      usco measures --topic aid
-      usco series aid-obligations
-    """
-    from usco import summaries
-    from usco.formats import measures_listing
-
-    filters = _filters(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
-    with _boundary():
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        found = summaries.measure_summaries(selection)
-        _emit(measures_listing(found[:limit] if limit is not None else found), fmt, no_header=no_header,
-              columns=columns, empty="no measures match")  # fmt: skip
-
-
-@app.command(short_help="A measure's series as a bar chart (or an SVG file).")
-def chart(
-    ctx: typer.Context,
-    measure: Annotated[
-        str,
-        typer.Argument(metavar="MEASURE", help="A measure id (`usco measures`).", autocompletion=_complete("measure")),
-    ],
-    svg: Annotated[Optional[Path], typer.Option("--svg", metavar="FILE", help="Save the chart as SVG.")] = None,
-    force: Force = False,
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
-    history: History = False,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
-    """A measure's series as bars on one scale, in time order, gaps shown; -f json|csv|tsv for the data.
-
-    \b
-    Examples:
-      usco chart coca-cultivation
-      usco chart aid-obligations --since 2000
-      usco chart venezuelans-in-colombia --svg venezuelans.svg
-    """
-    from usco import chart as charts
-    from usco import chart_view
-
-    filters = _filters(since=since, until=until, measures=[measure])
-    with _boundary():
-        data = _load(ctx)
-        found = query.find_measure(data.dataset, measure)
-        series = charts.chart_series(data.select(filters=filters, view=View(as_of=as_of, history=history)), found)
-        if svg is not None:
-            chart_view.save_svg(series, found.label, svg, force=force)
-            say(f"chart saved to {svg}")
-            return
-        chosen = _format(fmt)
-        if chosen is OutputFormat.TABLE:
-            _write(chart_view.chart_text(series, found.label))
-        else:
-            _emit(chart_view.chart_listing(series, history=history), chosen, no_header=no_header)
-
-
-# ---------------------------------------------------------------- imports (design §6)
-
-import_app = typer.Typer(
-    help="Turn an official release file into a usco dataset file (design §6).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(import_app, name="import", short_help="Turn an official release file into a dataset file.")
-
-RELEASE_MAX_BYTES = 200 * 1024 * 1024  # the releases shipped are 1.6 to 2.5 MB
-ReleaseDate = Annotated[
-    str, typer.Option("--date", metavar="YYYY-MM-DD", help="The release's date (the files print none).")
-]
-DateNote = Annotated[Optional[str], typer.Option("--date-note", help="How the release's date was established.")]
-Url = Annotated[
-    Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")
-]
-CopyUrl = Annotated[Optional[str], typer.Option("--copy-url", help="A permanent copy of exactly this file.")]
-Output = Annotated[
-    Optional[Path],
-    typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout]."),
-]
-ReleaseFile = Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded release file.")]
-
-
-def _import(kind: str, file: Path, date: str, date_note: Optional[str], url: Optional[str],
-            copy_url: Optional[str], output: Optional[Path], force: bool) -> None:  # fmt: skip
-    from usco import files, imports
-
-    try:
-        PartialDate.parse(date)
-        if len(date) != 10:
-            raise ValueError(f"{date!r} is not a day; expected YYYY-MM-DD")
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'--date'") from None
-    with _boundary():
-        content = files.read_regular(file, limit=RELEASE_MAX_BYTES, what="a release file")
-        release = imports.Release(date=date, date_note=date_note, url=url, copy_url=copy_url)
-        convert = imports.import_foreignassistance if kind == "foreignassistance" else imports.import_census_trade
-        try:
-            text = convert(content, release)
-        except imports.ImportFormatError as error:
-            _fail(f"{file}: {error}")
-        if output is None:
-            _write(text)
-            return
-        files.write_atomically(output, text.encode("utf-8"), replace=force)
-        say(f"wrote {output}")
-
-
-@import_app.command("foreignassistance", short_help="ForeignAssistance.gov's country file, by fiscal year.")
-def import_foreignassistance(
-    file: ReleaseFile,
-    date: ReleaseDate,
-    date_note: DateNote = None,
-    url: Url = None,
-    copy_url: CopyUrl = None,
-    output: Output = None,
-    force: Force = False,
-) -> None:
-    """ForeignAssistance.gov's us_foreign_aid_country.csv: Colombia's obligations, disbursements,
-    appropriations, requests and allocations by fiscal year.
-
-    \b
-    Examples:
-      usco import foreignassistance us_foreign_aid_country.csv --date 2026-11-20 -o fa.toml
-      usco --add fa.toml aid --since 2020
-    """
-    _import("foreignassistance", file, date, date_note, url, copy_url, output, force)
-
-
-@import_app.command("census-trade", short_help="The Census Bureau's country.xlsx, by year.")
-def import_census_trade(
-    file: ReleaseFile,
-    date: ReleaseDate,
-    date_note: DateNote = None,
-    url: Url = None,
-    copy_url: CopyUrl = None,
-    output: Output = None,
-    force: Force = False,
-) -> None:
-    """The Census Bureau's country.xlsx: U.S. goods exports to and imports from Colombia by year.
-
-    \b
-    Examples:
-      usco import census-trade country.xlsx --date 2026-11-05 -o census.toml
-      usco --add census.toml series us-goods-exports us-goods-imports
-    """
-    _import("census-trade", file, date, date_note, url, copy_url, output, force)
-
-
-# ---------------------------------------------------------------- exports
-
-export_app = typer.Typer(
-    help="Write the facts to files for other tools: SQLite (sqlite3, Datasette) or a Frictionless Data Package.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(export_app, name="export", short_help="Write the facts for SQLite, Datasette or a Data Package.")
-
-
-@export_app.command("sqlite", short_help="Tables sources, measures and facts in one SQLite file.")
-def export_sqlite(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The SQLite database to write.")],
-    force: Force = False,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-) -> None:
-    """Tables sources, measures and facts in one SQLite file, written whole or not at all.
-
-    \b
-    Examples:
-      usco export sqlite usco.db && sqlite3 usco.db 'select id, value from facts limit 5'
-      usco export sqlite usco.db --force && datasette usco.db
-    """
-    from usco import export
-
-    filters = _filters(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
-    with _boundary():
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        export.export_sqlite(selection, file, force=force)
-        say(f"wrote {file}")
-
-
-@export_app.command("datapackage", short_help="CSV files plus datapackage.json (Frictionless).")
-def export_datapackage(
-    ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Directory for the CSV files and datapackage.json.")],
-    force: Force = False,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-) -> None:
-    """CSV files plus datapackage.json (a Frictionless Data Package), replaced whole or not at all.
-
-    \b
-    Examples:
-      usco export datapackage usco-data
-      frictionless validate usco-data/datapackage.json
-    """
-    from usco import export
-
-    filters = _filters(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
-    with _boundary():
-        selection = _load(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        paths = export.export_datapackage(selection, directory, force=force)
-        _write("".join(f"{visible(str(path))}\n" for path in paths))
-
-
-@app.command(short_help="Validate a dataset: every problem with file and line.")
-def check(
-    ctx: typer.Context,
-    path: Annotated[
-        Optional[Path], typer.Argument(help="Dataset to check [default: --data, USCO_DATA or the shipped one].")
-    ] = None,
-) -> None:
-    """Validate a dataset and what it includes: list every problem with file and line (exit 1),
-    or say what it holds (exit 0).
-
-    \b
-    Examples:
-      usco check
-      usco check my-facts.toml
-    """
-    from usco import summaries
-
-    options = _globals(ctx)
-    with _boundary():
-        target = path or dataset.resolve_path(options.data)
-        try:
-            data = dataset.load(target, use_cache=False, also=options.also)  # check always reads the files
-        except DatasetError as error:
-            _write("".join(visible(problem.located(error.path)) + "\n" for problem in error.problems), code=1)
-            count = len(error.problems)
-            _fail(f"{count} problem{'s' if count != 1 else ''} in {error.path}")
-        counts = summaries.counts(data)
-        first = min(fact.date for fact in data.facts) if data.facts else None
-        last = max((fact.end or fact.date for fact in data.facts), key=lambda day: day.last) if data.facts else None
-        span = f", {first} to {last}" if first else ""
-        superseded = f" ({counts.superseded} of them superseded by later versions)" if counts.superseded else ""
-        in_files = f" in {counts.files} files" if counts.files > 1 else ""
-        _write(
-            f"ok: {counts.facts} facts{superseded}, {counts.sources} sources, {counts.measures} measures"
-            f"{span}{in_files} ({visible(str(target))})\n"
-        )
-
-
 # ---------------------------------------------------------------- running the app
+
+#: Where the commands not defined in this module are; usco.cli_describe and usco.cli_files
+#: define them on `app` when imported (a test checks this table against what they define).
+COMMAND_HOMES = {
+    **dict.fromkeys(("show", "series", "sources", "topics", "tags", "measures", "chart"), "usco.cli_describe"),
+    **dict.fromkeys(("import", "export", "check"), "usco.cli_files"),
+}
+
+
+def register_every_command() -> typer.Typer:
+    """`app` with every command on it, as help and completion show them; returns it."""
+    for home in dict.fromkeys(COMMAND_HOMES.values()):
+        importlib.import_module(home)
+    return app
+
 
 _GLOBAL_WITH_VALUE = ("--data", "--add")
 _GLOBAL_FLAGS = ("--no-cache",)
@@ -1107,7 +656,7 @@ def _tolerate_narrow_encodings() -> None:
     """
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and not _is_utf8(stream):
+        if reconfigure is not None and not is_utf8(stream):
             reconfigure(errors="backslashreplace")
 
 
@@ -1188,21 +737,26 @@ def main() -> None:
 
     Typer builds every command's parameters before running one (about 0.7 ms each), so
     a call that names a known command gets an app with that command alone, and without
-    the root's --install-completion and --show-completion (about 2 ms to build). Help,
-    shell completion and unknown names see the full app.
+    the root's --install-completion and --show-completion (about 2 ms to build); the
+    module defining a command is imported only when it is named. Help, shell completion
+    and unknown names see the full app.
     """
     _hold_standard_descriptors()
     _tolerate_narrow_encodings()
     args = _globals_first(sys.argv[1:])
     named = _invoked_command(args)
-    commands = [
-        info for info in app.registered_commands if (info.name or getattr(info.callback, "__name__", None)) == named
-    ]
     completing = "_USCO_COMPLETE" in os.environ or any(
         argument.partition("=")[0] in ("--install-completion", "--show-completion") for argument in args
     )
+    if named in COMMAND_HOMES and not completing:
+        importlib.import_module(COMMAND_HOMES[named])
+    commands = [
+        info for info in app.registered_commands if (info.name or getattr(info.callback, "__name__", None)) == named
+    ]
     target = app
-    if commands and not completing:
+    if not commands or completing:
+        register_every_command()
+    else:
         target = typer.Typer(**_APP_SETTINGS, add_completion=False)
         target.registered_callback = app.registered_callback
         target.registered_commands = commands
@@ -1231,7 +785,7 @@ def main() -> None:
         _show_usage_error(error)
         sys.exit(error.exit_code)
     except OSError as error:
-        # Only click writes outside _write: its help. A full disk or a revoked stdout there.
+        # Only click writes outside write: its help. A full disk or a revoked stdout there.
         if error.errno not in (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUOT, errno.EPIPE):
             raise
         _silence(stdout)
