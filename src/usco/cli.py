@@ -3,6 +3,10 @@
 Each command reads straight down inside `with boundary():`. The work itself is the
 library's (usco.api, usco.query, usco.formats); this module only turns options into
 arguments and errors into one line on stderr and an exit code (design §5).
+
+The listing commands are here; the others are in usco.cli_describe and usco.cli_files,
+which add themselves to `app` when imported: main() imports the one a call names, and
+register_every_command() all of them (what help, completion and tests see).
 """
 
 import errno
