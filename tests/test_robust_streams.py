@@ -202,7 +202,7 @@ def test_sigint_sweep_over_start_up_finds_no_traceback_from_usco() -> None:
     finally:
         sys.path.pop(0)
     found = sigint_sweep.sweep(USCO, step=4, until=100, repeat=1)
-    assert "usco" not in found["tracebacks"], found
+    assert "usco" not in found["tracebacks"], (found, sigint_sweep.EXAMPLES["usco"])  # the traceback, to be read
 
 
 # SIGTERM at the worst moment, made deterministic: the installed package's real entry point
