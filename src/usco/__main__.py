@@ -4,7 +4,10 @@ Signals, from launch to exit (design §5: Ctrl-C ends quietly with exit 130):
 
 - usco/__init__.py, the first usco code the launcher runs, makes SIGINT exit 130 at
   once (nothing is open yet, so nothing needs cleaning up).
-- Here, while commands run, SIGINT and SIGTERM raise SystemExit(130 / 143), so every
+- Here, while usco's modules load, they still exit at once: a SystemExit raised there
+  can land in a finalizer (a generator closed as it is freed), which Python reports
+  as an ignored exception, with a traceback, and carries on.
+- While the command runs, SIGINT and SIGTERM raise SystemExit(130 / 143), so every
   `finally` runs and a half-written temporary file is removed.
 - Once the command is done and its output flushed, they exit at once again, so a
   signal during the interpreter's shutdown prints nothing.
@@ -44,7 +47,7 @@ def _set_handlers(handler: signal.Handlers | object) -> None:
 
 def main() -> int:
     """Run the CLI; return its exit status (the launcher passes it to sys.exit)."""
-    _set_handlers(_leave)
+    _set_handlers(_leave_now)  # nothing is open while the modules load
     status = 0
     try:
         try:
@@ -54,6 +57,7 @@ def main() -> int:
             shown = str(error).encode("unicode_escape").decode("ascii")  # made visible, like every message
             _say(_OUT_OF_MEMORY if out_of_memory else f"usco: cannot load its modules ({shown})")
             return _flush_at_exit(1)
+        _set_handlers(_leave)
         run()
     except SystemExit as leaving:
         code = leaving.code
