@@ -187,6 +187,22 @@ def test_ctrl_c_from_the_first_line_of_usco_is_130_and_quiet() -> None:
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "")
 
 
+def test_a_signal_while_the_modules_load_exits_at_once() -> None:
+    """Not SystemExit while importing: one raised in a finalizer (a generator freed mid-way) is printed
+    by Python as an ignored exception, with a traceback, and the command carries on to exit 0."""
+    script = (
+        "import signal, sys; sys.argv = ['usco', '--version']; import usco.__main__ as entry\n"
+        "class Spy:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'usco.cli':\n"
+        "            print(*(signal.getsignal(number).__name__ for number in (signal.SIGINT, signal.SIGTERM)))\n"
+        "sys.meta_path.insert(0, Spy())\n"
+        "sys.exit(entry.main())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=_env(), timeout=30)
+    assert (result.returncode, result.stdout.splitlines()[0]) == (0, "_leave_now _leave_now"), result
+
+
 def test_importing_usco_as_a_library_leaves_sigint_alone() -> None:
     script = "import signal, usco; print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=_env(), timeout=30)
