@@ -106,7 +106,7 @@ RAW = Path(os.environ.get("USCO_RAW_DIR") or Path(__file__).resolve().parents[1]
 def release_imports(env: dict[str, str], work: Path, *, rounds: int) -> list[Case]:
     """How long `usco import` takes on each release file of ../shared/raw (none if absent)."""
     try:
-        from usco.imports.releases import RELEASES  # the parameters the shipped files were made with
+        from usco.importers.releases import RELEASES  # the parameters the shipped files were made with
     except ImportError:
         return []
     cases = []

@@ -16,7 +16,7 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner, Result
 
-from usco.cli import register_every_command
+from usco.cli.app import register_every_command
 
 app = register_every_command()  # every command, as `usco` itself has them for help and completion
 

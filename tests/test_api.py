@@ -14,7 +14,7 @@ from typer.testing import Result
 
 import usco
 from tests.v2 import FULL, run, with_series
-from usco.summaries import Detail, SeriesTable
+from usco.query.summaries import Detail, SeriesTable
 
 Run = Callable[..., Result]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from usco import dataset
+from usco.dataset import load as dataset
 from usco.model import DatasetError
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from typer.testing import Result
 
 from tests.conftest import SMALL
-from usco import __version__, cache, dataset
+from usco import __version__
+from usco.dataset import cache
+from usco.dataset import load as dataset
 
 Usco = Callable[..., Result]
 

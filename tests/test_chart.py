@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from usco import dataset, query, table
-from usco.chart import Gap, Series, chart_series
-from usco.chart_view import (
+from usco.dataset import load as dataset
+from usco.query import select as query
+from usco.query.select import Filters, View
+from usco.render import table
+from usco.render.chart import Gap, Series, chart_series
+from usco.render.chart_view import (
     BLOCKS,
     CHART_COLUMNS,
     FINAL_BLOCK,
@@ -24,8 +27,7 @@ from usco.chart_view import (
     chart_listing,
     draw_chart,
 )
-from usco.formats import OutputFormat, render
-from usco.query import Filters, View
+from usco.render.formats import OutputFormat, render
 
 WriteDataset = Callable[[str], Path]
 
@@ -315,7 +317,7 @@ def test_svg_refuses_to_overwrite_without_force(usco: Callable[..., object], fis
 
 
 def test_svg_escapes_hostile_text(write_dataset: WriteDataset, tmp_path: Path) -> None:
-    from usco.svg import chart_svg
+    from usco.render.svg import chart_svg
 
     series = series_of(write_dataset(HOSTILE))
     content = chart_svg(series, series.measure.label)
@@ -330,5 +332,5 @@ def test_svg_module_is_only_imported_for_svg() -> None:
     import subprocess
     import sys
 
-    code = "import sys, usco.cli, usco.chart_view; print('usco.svg' in sys.modules)"
+    code = "import sys, usco.cli.app, usco.render.chart_view; print('usco.render.svg' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

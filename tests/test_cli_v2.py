@@ -13,7 +13,7 @@ import pytest
 from typer.testing import Result
 
 from tests.v2 import FULL, RAW, REPO, run, usco_script, write
-from usco.imports.releases import RELEASES
+from usco.importers.releases import RELEASES
 
 Run = Callable[..., Result]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from usco import dataset
+from usco.dataset import load as dataset
 from usco.model import DatasetError, DatasetReadError, Fact, PartialDate, Problem, Qualifier, Topic
 
 WriteDataset = Callable[[str], Path]

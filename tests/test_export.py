@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 
-from usco import dataset, export, query
+from usco import export
+from usco.dataset import load as dataset
 from usco.export import ExportError
 from usco.model import Topic, UscoError
-from usco.query import Filters, View
+from usco.query import select as query
+from usco.query.select import Filters, View
 
 from .conftest import SMALL
 

@@ -15,7 +15,9 @@ from typer.testing import Result
 
 import usco
 from tests.v2 import FULL, REPO
-from usco import cache, dataset, fields, validate
+from usco import fields
+from usco.dataset import cache, validate
+from usco.dataset import load as dataset
 from usco.model import Fact, Measure, Source
 
 Run = Callable[..., Result]

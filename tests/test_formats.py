@@ -12,10 +12,12 @@ from types import MappingProxyType
 import pytest
 from rich.console import Console
 
-from usco import dataset, formats, query
-from usco.formats import OutputFormat
+from usco.dataset import load as dataset
 from usco.model import Dataset, Fact, PartialDate, Qualifier, Source, SourceKind, Topic
-from usco.query import View
+from usco.query import select as query
+from usco.query.select import View
+from usco.render import formats
+from usco.render.formats import OutputFormat
 from usco.text import figure
 
 WriteDataset = Callable[[str], Path]

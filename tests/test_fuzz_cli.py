@@ -26,7 +26,7 @@ from typer.testing import CliRunner, Result
 from tests.conftest import SMALL, app
 from tests.hypothesis_profiles import case_summary, examples, tally
 from tests.test_fuzz_loader import toml_document
-from usco import dataset
+from usco.dataset import load as dataset
 from usco.model import DatasetError, Qualifier, Topic
 
 pytestmark = pytest.mark.slow  # property-based: hundreds of generated command lines

@@ -23,7 +23,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.hypothesis_profiles import case_summary, examples, tally
-from usco import dataset
+from usco.dataset import load as dataset
+from usco.dataset.validate import infer_period
 from usco.model import (
     Dataset,
     DatasetError,
@@ -36,7 +37,6 @@ from usco.model import (
     Status,
     Topic,
 )
-from usco.validate import infer_period
 
 pytestmark = pytest.mark.slow  # property-based: hundreds of generated and mutated documents
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import tomli
 
-from usco.imports import ImportFormatError, Release, import_census_trade, import_foreignassistance
-from usco.imports.releases import BEGIN, END, RELEASES, ReleaseFile, releases_section
+from usco.importers import ImportFormatError, Release, import_census_trade, import_foreignassistance
+from usco.importers.releases import BEGIN, END, RELEASES, ReleaseFile, releases_section
 
 REPO = Path(__file__).resolve().parents[1]
 SERIES = REPO / "data" / "series"
@@ -457,7 +457,10 @@ def test_a_truncated_census_workbook_is_refused() -> None:
 
 @pytest.mark.slow  # a fresh interpreter in a subprocess: only there is sys.modules clean
 def test_openpyxl_is_not_imported_with_usco() -> None:
-    code = "import sys, usco.imports, usco.imports.census; assert 'openpyxl' not in sys.modules, 'openpyxl loaded'"
+    code = (
+        "import sys, usco.importers, usco.importers.census_trade; "
+        "assert 'openpyxl' not in sys.modules, 'openpyxl loaded'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import Result
 
 from tests.v2 import run, write
-from usco import dataset
+from usco.dataset import load as dataset
 from usco.model import DatasetError, Problem
 
 Run = Callable[..., Result]

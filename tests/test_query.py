@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from usco import dataset, query, summaries
+from usco.dataset import load as dataset
 from usco.model import Dataset, PartialDate, QueryError, Topic
-from usco.query import Filters, View
+from usco.query import select as query
+from usco.query import summaries
+from usco.query.select import Filters, View
 
 WriteDataset = Callable[[str], Path]
 Load = Callable[[str], Dataset]

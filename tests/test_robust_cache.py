@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SMALL
-from usco import cache
+from usco.dataset import cache
 
 USCO = str(Path(sys.executable).parent / "usco")
 

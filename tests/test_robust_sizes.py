@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import SOURCES
 from tests.terminal import run_in_pty
-from usco import dataset
+from usco import reading
 
 USCO = str(Path(sys.executable).parent / "usco")
 
@@ -101,7 +101,7 @@ def test_a_huge_sparse_file_is_refused_before_it_is_read(tmp_path: Path) -> None
     def small_memory() -> None:  # reading it whole would need 3 GB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    said = f"is {3 * 1024**3:,} bytes; a dataset may be at most {dataset.MAX_BYTES:,} bytes"
+    said = f"is {3 * 1024**3:,} bytes; a dataset may be at most {reading.MAX_BYTES:,} bytes"
     result = _run("--data", str(huge), "facts", preexec_fn=small_memory)
     assert (result.returncode, result.stderr) == (1, f"usco: cannot use dataset {huge}: {said}\n")
     result = _run("check", str(huge), preexec_fn=small_memory)

@@ -194,7 +194,7 @@ def test_a_signal_while_the_modules_load_exits_at_once() -> None:
         "import signal, sys; sys.argv = ['usco', '--version']; import usco.__main__ as entry\n"
         "class Spy:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'usco.cli':\n"
+        "        if name == 'usco.cli.app':\n"
         "            print(*(signal.getsignal(number).__name__ for number in (signal.SIGINT, signal.SIGTERM)))\n"
         "sys.meta_path.insert(0, Spy())\n"
         "sys.exit(entry.main())\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from usco import dataset
+from usco.dataset import load as dataset
 from usco.model import DatasetError, Problem
 
 Run = Callable[..., Result]

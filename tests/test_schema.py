@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import SMALL
-from usco import dataset, formats, query
-from usco.formats import OutputFormat
+from usco.dataset import load as dataset
 from usco.model import Qualifier, SourceKind, Status, Topic
-from usco.query import View
+from usco.query import select as query
+from usco.query.select import View
+from usco.render import formats
+from usco.render.formats import OutputFormat
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed (pip install -e '.[test]')")
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from usco import dataset, query, summaries
+from usco.dataset import load as dataset
 from usco.model import Dataset, Fact, PartialDate, Qualifier, Status
+from usco.query import select as query
+from usco.query import summaries
 
 SHEET = "state-2020-09-18-partnership"  # seeds/001: the September 18, 2020 fact sheet
 PAGE = "state-undated-countries-areas-colombia"  # seeds/000: the undated country page
@@ -173,7 +175,7 @@ def test_undated_sources_explain_themselves(shipped: Dataset) -> None:
 def _shipped_ids(*args: str) -> list[str]:
     from typer.testing import CliRunner
 
-    from usco.cli import app
+    from usco.cli.app import app
 
     result = CliRunner().invoke(app, [*args, "-f", "json"])
     assert result.exit_code == 0, result.stderr

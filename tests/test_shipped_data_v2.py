@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from usco import dataset, query
+from usco.dataset import load as dataset
 from usco.model import Dataset, Fact, PeriodKind, Qualifier, SourceKind, Status
+from usco.query import select as query
 
 REFERENCE = Path(
     os.environ.get("USCO_REFERENCE_DIR", Path(__file__).resolve().parents[1].parent / "shared" / "reference")

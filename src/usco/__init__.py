@@ -46,7 +46,8 @@ _start_as_the_command()
 
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
-__version__ = "0.2.0"
+from usco.version import __version__ as __version__  # noqa: E402  (re-exported)
+
 __all__ = [
     "ArgumentError",
     "Data",
@@ -78,9 +79,9 @@ if TYPE_CHECKING:
         Source,
         UscoError,
     )
-    from usco.query import Row
+    from usco.query.select import Row
 
-_HOMES = {"ArgumentError": "api", "Data": "api", "load": "api", "Row": "query"}
+_HOMES = {"ArgumentError": "api", "Data": "api", "load": "api", "Row": "query.select"}
 
 
 def __getattr__(name: str) -> Any:

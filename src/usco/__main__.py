@@ -51,7 +51,7 @@ def main() -> int:
     status = 0
     try:
         try:
-            from usco.cli import main as run
+            from usco.cli.app import main as run
         except ImportError as error:  # a module that cannot be loaded: no memory to map it, or a broken install
             out_of_memory = "failed to map" in str(error)  # what the dynamic loader says when memory runs out
             shown = str(error).encode("unicode_escape").decode("ascii")  # made visible, like every message
@@ -73,7 +73,7 @@ def main() -> int:
 
 
 def _say(line: str) -> None:
-    """One line on stderr, if there is one (usco.cli's say() may be what could not be loaded)."""
+    """One line on stderr, if there is one (usco.cli.app's say() may be what could not be loaded)."""
     if sys.stderr is not None:
         with contextlib.suppress(OSError, ValueError, MemoryError):
             sys.stderr.write(line)  # no work before the write: memory may have run out

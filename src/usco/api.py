@@ -15,13 +15,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from usco import dataset as _dataset
-from usco import query
+from usco.dataset import load as _dataset
 from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic
-from usco.query import Filters, Row, Selection, View
+from usco.query import select as query
+from usco.query.select import Filters, Row, Selection, View
 
 if TYPE_CHECKING:
-    from usco.summaries import Detail, SeriesTable
+    from usco.query.summaries import Detail, SeriesTable
 
 Names: TypeAlias = "str | Iterable[str] | None"
 When: TypeAlias = "str | PartialDate | None"
@@ -121,7 +121,7 @@ class Data:
 
     def fact(self, fact_id: str, *, as_of: When = None) -> Detail:
         """One fact in full (`usco show`): its row, its whole, its series and its components."""
-        from usco import summaries
+        from usco.query import summaries
 
         return summaries.detail(self.dataset, fact_id, view=View(as_of=_when(as_of, "as_of")))
 
@@ -131,7 +131,7 @@ class Data:
         found = [query.find_measure(self.dataset, measure) for measure in measures]
         filters = Filters(since=_when(since, "since"), until=_when(until, "until"), measures=list(measures))
         selection = self.select(filters=filters, view=View(as_of=_when(as_of, "as_of"), history=history))
-        from usco import summaries
+        from usco.query import summaries
 
         return summaries.series(selection, found, history=history)
 

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, plain
 from usco.model import Measure, OutputError, PartialDate, Source, UscoError
-from usco.query import Row, Selection
+from usco.query.select import Row, Selection
 
 
 class ExportError(UscoError):
@@ -176,11 +176,9 @@ def _tables(selection: Selection) -> _Tables:
 @contextmanager
 def _as_export_error() -> Iterator[None]:
     """usco.files' refusals and failures, as ExportError (still a UscoError, the same words)."""
-    from usco import files
-
     try:
         yield
-    except (OutputError, files.InputError) as error:
+    except OutputError as error:
         raise ExportError(str(error)) from None
 
 

@@ -5,7 +5,7 @@ decides how the loader reads it from TOML and how every output writes it) and wh
 it is required. The loader's field checks, the cache, the JSON objects, the CSV/TSV
 columns, the SQLite and Data Package schemas and the JSON Schema are all derived from
 these tuples, so adding a field is one line here, its attribute on the type in
-usco.model, and its rule in usco.validate; tests/test_fields.py proves that every output
+usco.model, and its rule in usco.dataset.validate; tests/test_fields.py proves that every output
 carries every field.
 """
 

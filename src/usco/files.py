@@ -17,12 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from usco.model import OutputError, UscoError
-
-
-class InputError(UscoError):
-    """A file usco was asked to read cannot be read."""
-
+from usco.model import OutputError
 
 TEMPORARY_PREFIX = ".usco-"
 TEMPORARY_SUFFIX = ".tmp"
@@ -98,23 +93,6 @@ def write_atomically(target: Path, content: bytes | Callable[[Path], None], *, r
         except OSError as error:
             raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
         move_into_place(temporary, target, replace=replace)
-
-
-def read_regular(path: Path, *, limit: int, what: str) -> bytes:
-    """The bytes of a regular file of at most *limit* bytes; InputError naming *what* was expected otherwise."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path} is not a regular file; expected {what}")
-        if info.st_size > limit:
-            raise InputError(f"{path} is {info.st_size:,} bytes; {what} may be at most {limit:,} bytes")
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            return handle.read(limit + 1)[:limit]
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def sweep_temporaries(folder: Path) -> None:

@@ -232,3 +232,7 @@ class QueryError(UscoError):
 
 class OutputError(UscoError):
     """A file usco was asked to write cannot be written (exists, refused by the disk)."""
+
+
+class InputError(UscoError):
+    """A file usco was asked to read (a release file) cannot be read."""

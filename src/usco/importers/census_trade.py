@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from usco.imports.common import (
+from usco.importers.base import (
     Fact,
     ImportFormatError,
     Measure,

@@ -1,7 +1,7 @@
 """The output formats (design §4): one result in every shape, and the one dispatch over them.
 
 Every function returns a string. Machine formats never depend on the terminal; the
-Rich views live in usco.table, imported only when a table is drawn.
+Rich views live in usco.render.table, imported only when a table is drawn.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from usco.text import (
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 - a type only; table.py draws
 
-    from usco.query import Row, Selection
-    from usco.summaries import Detail, MeasureSummary, SeriesTable, SourceCount, TagCount
+    from usco.query.select import Row, Selection
+    from usco.query.summaries import Detail, MeasureSummary, SeriesTable, SourceCount, TagCount
 
 if sys.version_info >= (3, 11):
     from typing import assert_never
@@ -62,7 +62,7 @@ class Listing(NamedTuple):
     header: tuple[str, ...]
     records: list[tuple[Any, ...]]  # flat values for csv/tsv
     objects: list[dict[str, Any]]  # json/jsonl
-    draw: Callable[[Console], None]  # the Rich view (a function of usco.table)
+    draw: Callable[[Console], None]  # the Rich view (a function of usco.render.table)
     # Markdown may show words instead of raw values; built only when asked for.
     markdown: Callable[[], tuple[Sequence[str], list[tuple[Any, ...]]]] | None = None
 
@@ -93,7 +93,7 @@ def render(
             chosen = listing.markdown() if listing.markdown and not columns else (listing.header, listing.records)
             return _markdown(*chosen)
         case OutputFormat.TABLE:
-            from usco import table
+            from usco.render import table
 
             return table.draw(listing.draw, console)
         case _:
@@ -115,8 +115,8 @@ def _choose(listing: Listing, columns: Sequence[str]) -> Listing:
 
 
 def _table() -> Any:
-    """usco.table, imported only when a Rich view is drawn (its import is start-up time)."""
-    from usco import table
+    """usco.render.table, imported only when a Rich view is drawn (its import is start-up time)."""
+    from usco.render import table
 
     return table
 
@@ -271,7 +271,7 @@ def _record(obj: dict[str, Any], *, history: bool) -> tuple[Any, ...]:
 
 
 def facts_listing(selection: Selection, *, history: bool = False, timeline: bool = False) -> Listing:
-    from usco.query import with_components
+    from usco.query.select import with_components
 
     rows = selection.rows
     sources: dict[str, dict[str, Any]] = {}  # a listing has a few sources for many facts
@@ -453,7 +453,7 @@ def render_detail(
         case OutputFormat.MARKDOWN:
             return _markdown(("field", "value"), pairs)
         case OutputFormat.TABLE:
-            from usco import table
+            from usco.render import table
 
             return table.draw(lambda console: _table().draw_detail(console, detail, pairs), console)
         case _:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from usco.fields import cell
-from usco.query import Row, depths
-from usco.summaries import Detail, MeasureSummary, SeriesTable, SourceCount
+from usco.query.select import Row, depths
+from usco.query.summaries import Detail, MeasureSummary, SeriesTable, SourceCount
 from usco.text import date_text, figure, kind_label, period, plural, source_label, status_mark, visible, when
 
 if TYPE_CHECKING:

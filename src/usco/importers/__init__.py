@@ -6,8 +6,8 @@ imported only when a Census workbook is read.
 
 from __future__ import annotations
 
-from usco.imports.census import import_census_trade
-from usco.imports.common import ImportFormatError, Release
-from usco.imports.foreignassistance import import_foreignassistance
+from usco.importers.base import ImportFormatError, Release
+from usco.importers.census_trade import import_census_trade
+from usco.importers.foreignassistance import import_foreignassistance
 
 __all__ = ["ImportFormatError", "Release", "import_census_trade", "import_foreignassistance"]

@@ -3,7 +3,7 @@
 Order of operations (design §2): --as-of first (drop later sources), then revisions
 (drop superseded versions unless --history), then the filters, then --latest, then
 --limit. --since and --until can go before revisions, which they cannot change (see
-_in_dates). Nothing here prints or reads a file; usco.summaries adds up a selection.
+_in_dates). Nothing here prints or reads a file; usco.query.summaries adds up a selection.
 """
 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
@@ -56,7 +56,7 @@ class Row(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The fact as `-f json` prints it (design §4)."""
-        from usco.formats import fact_object
+        from usco.render.formats import fact_object
 
         return fact_object(self)
 

@@ -1,7 +1,6 @@
-"""The commands that read or write files: import, export and check.
+"""The commands that write files for other tools or check a dataset: export and check.
 
-usco.cli imports this module only when one of them is named, or for help and completion
-(see usco.cli.COMMAND_HOMES).
+usco.cli.app imports this module only when one of them is named, or for help and completion.
 """
 
 from pathlib import Path
@@ -9,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from usco import dataset
-from usco.cli import (
+from usco.cli.boundary import boundary, fail, say, write
+from usco.cli.options import (
     AsOf,
     Force,
     History,
@@ -22,112 +21,20 @@ from usco.cli import (
     TagOpt,
     TopicOpt,
     Until,
-    app,
-    boundary,
-    fail,
     filters_from,
     global_options,
     load_data,
-    say,
-    write,
 )
-from usco.model import DatasetError, PartialDate
-from usco.query import View
+from usco.dataset import load as dataset
+from usco.model import DatasetError
+from usco.query.select import View
 from usco.text import visible
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
 # ruff: noqa: UP045
 
-# ---------------------------------------------------------------- imports (design §6)
-
-import_app = typer.Typer(
-    help="Turn an official release file into a usco dataset file (design §6).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(import_app, name="import", short_help="Turn an official release file into a dataset file.")
-
-RELEASE_MAX_BYTES = 200 * 1024 * 1024  # the releases shipped are 1.6 to 2.5 MB
-ReleaseDate = Annotated[
-    str, typer.Option("--date", metavar="YYYY-MM-DD", help="The release's date (the files print none).")
-]
-DateNote = Annotated[Optional[str], typer.Option("--date-note", help="How the release's date was established.")]
-Url = Annotated[
-    Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")
-]
-CopyUrl = Annotated[Optional[str], typer.Option("--copy-url", help="A permanent copy of exactly this file.")]
-Output = Annotated[
-    Optional[Path],
-    typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout]."),
-]
-ReleaseFile = Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded release file.")]
-
-
-def _import(kind: str, file: Path, date: str, date_note: Optional[str], url: Optional[str],
-            copy_url: Optional[str], output: Optional[Path], force: bool) -> None:  # fmt: skip
-    from usco import files, imports
-
-    try:
-        PartialDate.parse(date)
-        if len(date) != 10:
-            raise ValueError(f"{date!r} is not a day; expected YYYY-MM-DD")
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'--date'") from None
-    with boundary():
-        content = files.read_regular(file, limit=RELEASE_MAX_BYTES, what="a release file")
-        release = imports.Release(date=date, date_note=date_note, url=url, copy_url=copy_url)
-        convert = imports.import_foreignassistance if kind == "foreignassistance" else imports.import_census_trade
-        try:
-            text = convert(content, release)
-        except imports.ImportFormatError as error:
-            fail(f"{file}: {error}")
-        if output is None:
-            write(text)
-            return
-        files.write_atomically(output, text.encode("utf-8"), replace=force)
-        say(f"wrote {output}")
-
-
-@import_app.command("foreignassistance", short_help="ForeignAssistance.gov's country file, by fiscal year.")
-def import_foreignassistance(
-    file: ReleaseFile,
-    date: ReleaseDate,
-    date_note: DateNote = None,
-    url: Url = None,
-    copy_url: CopyUrl = None,
-    output: Output = None,
-    force: Force = False,
-) -> None:
-    """ForeignAssistance.gov's us_foreign_aid_country.csv: Colombia's obligations, disbursements,
-    appropriations, requests and allocations by fiscal year.
-
-    \b
-    Examples:
-      usco import foreignassistance us_foreign_aid_country.csv --date 2026-11-20 -o fa.toml
-      usco --add fa.toml aid --since 2020
-    """
-    _import("foreignassistance", file, date, date_note, url, copy_url, output, force)
-
-
-@import_app.command("census-trade", short_help="The Census Bureau's country.xlsx, by year.")
-def import_census_trade(
-    file: ReleaseFile,
-    date: ReleaseDate,
-    date_note: DateNote = None,
-    url: Url = None,
-    copy_url: CopyUrl = None,
-    output: Output = None,
-    force: Force = False,
-) -> None:
-    """The Census Bureau's country.xlsx: U.S. goods exports to and imports from Colombia by year.
-
-    \b
-    Examples:
-      usco import census-trade country.xlsx --date 2026-11-05 -o census.toml
-      usco --add census.toml series us-goods-exports us-goods-imports
-    """
-    _import("census-trade", file, date, date_note, url, copy_url, output, force)
-
+#: The commands of this module; usco.cli.app adds them to the root app (see COMMAND_HOMES there).
+commands = typer.Typer()
 
 # ---------------------------------------------------------------- exports
 
@@ -136,7 +43,7 @@ export_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(export_app, name="export", short_help="Write the facts for SQLite, Datasette or a Data Package.")
+commands.add_typer(export_app, name="export", short_help="Write the facts for SQLite, Datasette or a Data Package.")
 
 
 @export_app.command("sqlite", short_help="Tables sources, measures and facts in one SQLite file.")
@@ -207,7 +114,7 @@ def export_datapackage(
         write("".join(f"{visible(str(path))}\n" for path in paths))
 
 
-@app.command(short_help="Validate a dataset: every problem with file and line.")
+@commands.command(short_help="Validate a dataset: every problem with file and line.")
 def check(
     ctx: typer.Context,
     path: Annotated[
@@ -222,7 +129,7 @@ def check(
       usco check
       usco check my-facts.toml
     """
-    from usco import summaries
+    from usco.query import summaries
 
     options = global_options(ctx)
     with boundary():

@@ -2,7 +2,7 @@
 
 A dataset is a file plus the files it includes, validated together as one. Fields are
 read as usco.fields declares them; validation collects every problem, each located by
-file and line, before failing, so `usco check` can list them all. usco.dataset calls
+file and line, before failing, so `usco check` can list them all. usco.dataset.load calls
 this on a cache miss only: a cached query never imports it.
 """
 
@@ -17,7 +17,6 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from usco.dataset import read_bytes
 from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, names
 from usco.model import (
     Dataset,
@@ -32,6 +31,7 @@ from usco.model import (
     Status,
     fiscal_year_span,
 )
+from usco.reading import read_dataset_file as read_bytes
 from usco.text import suggest
 
 _LARGEST = 10**18

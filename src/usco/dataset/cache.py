@@ -17,16 +17,16 @@ import json
 import math
 import os
 import re
-import stat
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from usco import __version__
 from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind
 from usco.model import Dataset, Fact, Measure, PartialDate, Source
+from usco.reading import ReadFailure, read_dataset_file, read_regular
+from usco.version import __version__
 
 try:  # hashlib's import loads OpenSSL (about 2 ms, a tenth of usco's start-up); BLAKE2 is built in
     from _blake2 import blake2b
@@ -71,9 +71,7 @@ def _file_for(resolved: Path, also: Sequence[Path]) -> Path:
 def _fingerprint(path: Path, content: bytes | None = None) -> list[Any]:
     """[path, size, mtime_ns, hash] of one file, as the key holds it (*path* already resolved)."""
     if content is None:
-        from usco.dataset import read_bytes  # the same bounded, regular-file-only read
-
-        content = read_bytes(path)
+        content = read_dataset_file(path)  # the same bounded, regular-file-only read
     info = path.stat()
     return [str(path), info.st_size, info.st_mtime_ns, _hash(content)]
 
@@ -95,7 +93,7 @@ def read(path: Path, content: bytes, also: Sequence[Path] = ()) -> Dataset | Non
 
     try:
         resolved = path.resolve()
-        raw = _read_regular(_file_for(resolved, also))
+        raw = read_regular(_file_for(resolved, also), limit=MAX_BYTES, follow_symlinks=False)
         header_line, _, body = raw.partition(b"\n")
         header = json.loads(header_line)
         if not isinstance(header, dict) or not isinstance(header.get("key"), dict):
@@ -110,19 +108,8 @@ def read(path: Path, content: bytes, also: Sequence[Path] = ()) -> Dataset | Non
         if header["key"] != key or header.get("digest") != _digest(body, key["dataset"][3]):
             return None
         return _decode(path, body.decode("ascii"), (path, *included))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, Corrupt, DatasetError):
+    except (OSError, ReadFailure, UnicodeDecodeError, json.JSONDecodeError, Corrupt, DatasetError):
         return None
-
-
-def _read_regular(path: Path) -> bytes:
-    """A regular file's bytes, never following a symlink, never waiting on a FIFO."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(path, flags)
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            raise Corrupt("not a regular file of bounded size")
-        return handle.read(MAX_BYTES + 1)
 
 
 def write(data: Dataset, content: bytes, also: Sequence[Path] = ()) -> None:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from usco import text
 from usco.model import Fact, Measure, PeriodKind, Qualifier, Source, Status
-from usco.query import Row, Selection, source_recency
+from usco.query.select import Row, Selection, source_recency
 
 
 class Bar(NamedTuple):

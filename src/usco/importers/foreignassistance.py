@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from usco.imports.common import (
+from usco.importers.base import (
     Fact,
     ImportFormatError,
     Measure,

@@ -1,6 +1,6 @@
 """What a selection adds up to: one fact in full, a series table, and counts (design §3).
 
-Apart from usco.query, which every listing needs, because defining these types is
+Apart from usco.query.select, which every listing needs, because defining these types is
 about a millisecond of start-up that only `show`, `series`, a table of `aid` or
 `trade`, and the counting commands use.
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from usco.model import Dataset, Fact, Measure, Source, Status, Topic
-from usco.query import (
+from usco.query.select import (
     Row,
     Selection,
     View,

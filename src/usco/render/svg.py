@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from usco import text
-from usco.chart import TQ_NOTE, Bar, Gap, Series
+from usco.render.chart import TQ_NOTE, Bar, Gap, Series
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 PLOT_WIDTH = 520

@@ -13,14 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from usco import table, text
-from usco.chart import TQ_NOTE, Bar, Gap, Series
+from usco import text
+from usco.render import table
+from usco.render.chart import TQ_NOTE, Bar, Gap, Series
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from usco.formats import Listing
+    from usco.render.formats import Listing
 
 FINAL_BLOCK = "█"
 NOT_FINAL_BLOCK = "▒"  # partial, provisional or planned
@@ -193,7 +194,7 @@ def chart_listing(series: Series, *, history: bool = False) -> Listing:
     Gaps are no data: they are drawn, not listed. With *history*, a last column
     `superseded_by`, as in the fact listings.
     """
-    from usco.formats import Listing
+    from usco.render.formats import Listing
 
     header = CHART_COLUMNS + (("superseded_by",) if history else ())
     objects: list[dict[str, Any]] = []
@@ -223,6 +224,7 @@ def chart_listing(series: Series, *, history: bool = False) -> Listing:
 
 def save_svg(series: Series, label: str, path: Path, *, force: bool = False) -> None:
     """The chart as a standalone SVG file, written whole or not at all; an existing file needs *force*."""
-    from usco import files, svg
+    from usco import files
+    from usco.render import svg
 
     files.write_atomically(path, svg.chart_svg(series, label).encode("utf-8"), replace=force)

@@ -1,7 +1,7 @@
 """The commands that describe one thing in depth or the dataset as a whole.
 
-show, series, sources, topics, tags, measures and chart. usco.cli imports this module
-only when one of them is named, or for help and completion (see usco.cli.COMMAND_HOMES).
+show, series, sources, topics, tags, measures and chart. usco.cli.app imports this module
+only when one of them is named, or for help and completion (see usco.cli.app.COMMAND_HOMES).
 """
 
 import sys
@@ -10,8 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from usco import query
-from usco.cli import (
+from usco.cli.boundary import boundary, emit, is_utf8, output_format, say, write
+from usco.cli.options import (
     AsOf,
     Columns,
     Force,
@@ -28,25 +28,22 @@ from usco.cli import (
     TagOpt,
     TopicOpt,
     Until,
-    app,
-    boundary,
     completer,
-    emit,
     filters_from,
-    is_utf8,
     load_data,
-    output_format,
-    say,
-    write,
 )
-from usco.formats import OutputFormat
-from usco.query import View
+from usco.query import select as query
+from usco.query.select import View
+from usco.render.formats import OutputFormat
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
 # ruff: noqa: UP045
 
+#: The commands of this module; usco.cli.app adds them to the root app (see COMMAND_HOMES there).
+commands = typer.Typer()
 
-@app.command(short_help="One fact in full: figure, period, source, versions.")
+
+@commands.command(short_help="One fact in full: figure, period, source, versions.")
 def show(
     ctx: typer.Context,
     fact_id: Annotated[
@@ -63,14 +60,14 @@ def show(
       usco show covid-assistance-2020
       usco show covid-assistance-2020 -f json | jq .source.url
     """
-    from usco.formats import render_detail
+    from usco.render.formats import render_detail
 
     with boundary():
         detail = load_data(ctx).fact(fact_id, as_of=as_of)
         write(render_detail(detail, output_format(fmt), ascii_only=not is_utf8(sys.stdout)))
 
 
-@app.command("series", short_help="One row per period, one column per measure.")
+@commands.command("series", short_help="One row per period, one column per measure.")
 def series_command(
     ctx: typer.Context,
     measures: Annotated[
@@ -98,14 +95,14 @@ def series_command(
       usco series us-goods-exports us-goods-imports --history
       usco series aid-obligations --as-of 2023-01-01 -f csv
     """
-    from usco.formats import series_listing
+    from usco.render.formats import series_listing
 
     with boundary():
         table = load_data(ctx).series(*measures, since=since, until=until, as_of=as_of, history=history)
         emit(series_listing(table), fmt, no_header=no_header, columns=columns, empty="no figures match")
 
 
-@app.command(short_help="The documents, newest first, with their kind.")
+@commands.command(short_help="The documents, newest first, with their kind.")
 def sources(
     ctx: typer.Context,
     since: Since = None,
@@ -133,8 +130,8 @@ def sources(
       usco sources --source-kind government
       usco sources --topic aid -f json | jq '.[].url'
     """
-    from usco import summaries
-    from usco.formats import sources_listing
+    from usco.query import summaries
+    from usco.render.formats import sources_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
@@ -147,7 +144,7 @@ def sources(
         emit(sources_listing(counts), fmt, no_header=no_header, columns=columns, empty="no sources match")
 
 
-@app.command(short_help="Topics and how many facts each has.")
+@commands.command(short_help="Topics and how many facts each has.")
 def topics(
     ctx: typer.Context,
     since: Since = None,
@@ -172,8 +169,8 @@ def topics(
     Example:
       usco topics --since 2016
     """
-    from usco import summaries
-    from usco.formats import topics_listing
+    from usco.query import summaries
+    from usco.render.formats import topics_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
@@ -185,7 +182,7 @@ def topics(
               columns=columns, empty="no facts match")  # fmt: skip
 
 
-@app.command(short_help="Tags and how many facts carry each.")
+@commands.command(short_help="Tags and how many facts carry each.")
 def tags(
     ctx: typer.Context,
     since: Since = None,
@@ -211,8 +208,8 @@ def tags(
       usco tags --topic security
       usco facts --tag covid
     """
-    from usco import summaries
-    from usco.formats import tags_listing
+    from usco.query import summaries
+    from usco.render.formats import tags_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
@@ -224,7 +221,7 @@ def tags(
               columns=columns, empty="no tags match")  # fmt: skip
 
 
-@app.command(short_help="The measures: unit, period kind, first and last.")
+@commands.command(short_help="The measures: unit, period kind, first and last.")
 def measures(
     ctx: typer.Context,
     since: Since = None,
@@ -250,8 +247,8 @@ def measures(
       usco measures --topic aid
       usco series aid-obligations
     """
-    from usco import summaries
-    from usco.formats import measures_listing
+    from usco.query import summaries
+    from usco.render.formats import measures_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
@@ -263,7 +260,7 @@ def measures(
               columns=columns, empty="no measures match")  # fmt: skip
 
 
-@app.command(short_help="A measure's series as a bar chart (or an SVG file).")
+@commands.command(short_help="A measure's series as a bar chart (or an SVG file).")
 def chart(
     ctx: typer.Context,
     measure: Annotated[
@@ -287,8 +284,8 @@ def chart(
       usco chart aid-obligations --since 2000
       usco chart venezuelans-in-colombia --svg venezuelans.svg
     """
-    from usco import chart as charts
-    from usco import chart_view
+    from usco.render import chart as charts
+    from usco.render import chart_view
 
     filters = filters_from(since=since, until=until, measures=[measure])
     with boundary():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from usco.imports.common import Release, shell_words
+from usco.importers.base import Release, shell_words
 
 
 class ReleaseFile(NamedTuple):
