@@ -1,11 +1,9 @@
-"""What both importers share: the error, the release's description, the source and fact tables."""
+"""What the importers share: the errors, the release's description, the source and fact tables."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import shlex
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -17,6 +15,18 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 class ImportFormatError(UscoError):
     """The file is not the official release the importer reads; the message is one line saying what was expected."""
+
+
+class MissingLibraryError(UscoError):
+    """An optional library the file needs (openpyxl for a workbook) is not installed; the message names the fix."""
+
+
+def missing_library(library: str, error: ModuleNotFoundError) -> MissingLibraryError:
+    """The one-line error for an optional library that failed to import: what is missing, and the install command."""
+    return MissingLibraryError(
+        f"reading this file needs {library}, which is not installed (no module {error.name!r}): "
+        "pip install 'usco[import]'"
+    )
 
 
 class Release(NamedTuple):
@@ -98,12 +108,16 @@ def shell_words(words: Sequence[str]) -> str:
         elif not _DOUBLE_QUOTE_UNSAFE.search(word):
             out.append(f'"{word}"')
         else:
+            import shlex  # here: `usco --help` and completion import this module, and rarely need it
+
             out.append(shlex.quote(word))
     return " ".join(out)
 
 
 def command_comment(importer: str, content: bytes, release: Release) -> list[str]:
     """The comment lines at the top of a generated file: the command that makes it, and the input's hash."""
+    import hashlib  # here, not at the top: `usco --help` and completion import this module
+
     words = ["usco", "import", importer, "FILE", "--date", release.date]
     for option, given in (("--date-note", release.date_note), ("--url", release.url), ("--copy-url", release.copy_url)):
         if given is not None:

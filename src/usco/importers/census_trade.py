@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +17,7 @@ from usco.importers.base import (
     Measure,
     Release,
     command_comment,
+    missing_library,
     release_day,
     render,
     shown,
@@ -40,8 +39,6 @@ _MICRO = Decimal("0.000001")
 _NOISE = Decimal("1e-9")  # relative: binary floating-point noise is ~1e-16; a seventh decimal is not noise
 _YEAR = re.compile(r"[0-9]{4}")
 _LARGEST = 10**18
-_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, OSError, ValueError, EOFError,
-            IndexError, SyntaxError)  # fmt: skip
 
 EXPORTS = Measure("us-goods-exports", "U.S. goods exports to Colombia (Census Bureau)", "USD", "year")
 IMPORTS = Measure("us-goods-imports", "U.S. goods imports from Colombia (Census Bureau)", "USD", "year")
@@ -72,12 +69,13 @@ def _dollars(cell: Any, where: str) -> int:
 
 def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
     """The rows of sheet 'country'; every way a damaged workbook fails becomes an ImportFormatError."""
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
-    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+    try:
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
+        from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+    except ModuleNotFoundError as exc:  # an optional dependency: `pip install 'usco[import]'`
+        raise missing_library("openpyxl", exc) from None
 
-    # What a damaged or hostile workbook makes zipfile, zlib, the XML parser (ParseError
-    # is a SyntaxError) and openpyxl raise.
-    broken = (*_DAMAGED, InvalidFileException)
+    broken = (*_damaged(), InvalidFileException)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except broken as exc:
@@ -91,6 +89,18 @@ def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
         raise ImportFormatError(f"the workbook is damaged ({_reason(exc)}); expected {WHAT}") from None
     finally:
         book.close()
+
+
+def _damaged() -> tuple[type[Exception], ...]:
+    """What a damaged or hostile workbook makes zipfile, zlib and the XML parser (ParseError is a SyntaxError) raise.
+
+    zipfile and zlib are imported here, not at the top: `usco --help` and completion import this module.
+    """
+    import zipfile
+    import zlib
+
+    return (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, OSError, ValueError, EOFError,
+            IndexError, SyntaxError)  # fmt: skip
 
 
 def _reason(exc: BaseException) -> str:
@@ -199,3 +209,56 @@ def import_census_trade(content: bytes, release: Release) -> str:
     )
     comments = command_comment("census-trade", content, release)
     return render(comments, source_id, fields, [EXPORTS, IMPORTS], facts)
+
+
+_SHEET_NAMES = re.compile(rb'<(?:[A-Za-z0-9_]+:)?sheet\b[^>]*?\bname="([^"]*)"')
+
+
+def _is_release(content: bytes) -> bool:
+    """Is this an xlsx workbook with a sheet 'country'? Reads the zip's directory and xl/workbook.xml only."""
+    if sniff(content) != "zip":
+        return False
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entry = archive.getinfo("xl/workbook.xml")
+            if entry.file_size > 1 << 20:  # a sheet list, a few kB in every release
+                return False
+            workbook = archive.read(entry)
+    except _damaged():
+        return False
+    return SHEET.encode() in _SHEET_NAMES.findall(workbook)
+
+
+class CensusTrade:
+    """The importer of the Census Bureau's country.xlsx (registered in usco.importers)."""
+
+    name = "census-trade"
+    what = WHAT
+    file_name = "country.xlsx"
+    url = DEFAULT_URL
+    measures = (EXPORTS.id, IMPORTS.id)
+    summary = "The Census Bureau's country.xlsx, by year."
+    help = """\
+The Census Bureau's country.xlsx: U.S. goods exports to and imports from Colombia by year.
+
+\b
+Examples:
+  usco import census-trade country.xlsx --date 2026-11-05 -o census.toml
+  usco --add census.toml series us-goods-exports us-goods-imports"""
+
+    def detect(self, content: bytes) -> bool:
+        return _is_release(content)
+
+    def date(self, content: bytes) -> str | None:
+        # The seam for issue #21: a Census workbook says when it was generated (its zip
+        # entries' timestamps, else docProps/core.xml's modified time; design §6). Until
+        # that is read, --date gives the day, as for a CSV.
+        return None
+
+    def convert(self, content: bytes, release: Release) -> str:
+        return import_census_trade(content, release)
+
+
+IMPORTER = CensusTrade()

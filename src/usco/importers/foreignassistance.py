@@ -267,3 +267,49 @@ def import_foreignassistance(content: bytes, release: Release) -> str:
     )
     comments = command_comment("foreignassistance", content, release)
     return render(comments, source_id, fields, measures, list(facts.values()))
+
+
+def _is_release(content: bytes) -> bool:
+    """Does the first line name the four columns read (in any header variant)? Reads nothing past it."""
+    if sniff(content) is not None:
+        return False
+    first = content[:65536].split(b"\n", 1)[0]
+    if b"\x00" in first:
+        return False
+    try:
+        header = next(csv.reader([first.decode("utf-8-sig")], strict=True), [])
+    except (UnicodeDecodeError, csv.Error):
+        return False
+    return set(_COLUMNS.values()) <= {_header_name(cell) for cell in header}
+
+
+class ForeignAssistance:
+    """The importer of ForeignAssistance.gov's us_foreign_aid_country.csv (registered in usco.importers)."""
+
+    name = "foreignassistance"
+    what = WHAT
+    file_name = "us_foreign_aid_country.csv"
+    # Where the file is served (design §6); the dataset's source links the page, DEFAULT_URL.
+    url = "https://s3.amazonaws.com/files.explorer.devtechlab.com/us_foreign_aid_country.csv"
+    measures = tuple(kind.measure for kind in _TYPES.values())
+    summary = "ForeignAssistance.gov's country file, by fiscal year."
+    help = """\
+ForeignAssistance.gov's us_foreign_aid_country.csv: Colombia's obligations, disbursements,
+appropriations, requests and allocations by fiscal year.
+
+\b
+Examples:
+  usco import foreignassistance us_foreign_aid_country.csv --date 2026-11-20 -o fa.toml
+  usco --add fa.toml aid --since 2020"""
+
+    def detect(self, content: bytes) -> bool:
+        return _is_release(content)
+
+    def date(self, content: bytes) -> str | None:
+        return None  # the CSV prints no date: --date gives it
+
+    def convert(self, content: bytes, release: Release) -> str:
+        return import_foreignassistance(content, release)
+
+
+IMPORTER = ForeignAssistance()
