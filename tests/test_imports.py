@@ -16,14 +16,13 @@ from typing import Any
 import pytest
 import tomli
 
-from usco.importers import ImportFormatError, Release, import_census_trade, import_foreignassistance
+from usco.importers import ImportFormatError, Release, find, import_census_trade, import_foreignassistance
 from usco.importers.releases import BEGIN, END, RELEASES, ReleaseFile, releases_section
 
 REPO = Path(__file__).resolve().parents[1]
 SERIES = REPO / "data" / "series"
 FA = [item for item in RELEASES if item.importer == "foreignassistance"]
 CENSUS = [item for item in RELEASES if item.importer == "census-trade"]
-IMPORTERS = {"foreignassistance": import_foreignassistance, "census-trade": import_census_trade}
 
 # The "Colombia rows" and "Colombia years" columns of shared/raw/README.md.
 COLOMBIA_ROWS = {"2021-04-18": 98, "2022-06-09": 142, "2022-10-08": 142, "2023-09-29": 148, "2024-12-22": 139,
@@ -49,7 +48,7 @@ def raw(item: ReleaseFile) -> bytes:
 @functools.cache
 def imported(item: ReleaseFile) -> str:
     """Each release imported once per test run (a Census workbook takes seconds)."""
-    return IMPORTERS[item.importer](raw(item), item.release)
+    return find(item.importer).convert(raw(item), item.release)
 
 
 def facts_by_id(text: str) -> dict[str, dict[str, Any]]:
@@ -474,7 +473,7 @@ def test_shipped_series_is_exactly_what_the_importer_makes(item: ReleaseFile) ->
     assert hashlib.sha256(content).hexdigest() == item.sha256
     shipped = (REPO / item.output).read_text(encoding="utf-8")
     assert imported(item) == shipped, f"{item.output} is stale: run scripts/regenerate-series"
-    assert IMPORTERS[item.importer](content, item.release) == shipped  # deterministic: a second run, same bytes
+    assert find(item.importer).convert(content, item.release) == shipped  # deterministic: a second run, same bytes
     data = tomli.loads(shipped)
     (source,) = data["sources"].values()
     assert list(data["sources"]) == [f"{item.importer}-{item.release.date}"]

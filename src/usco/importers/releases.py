@@ -1,18 +1,21 @@
 """The official release files behind the shipped series (data/series/), in one place.
 
-scripts/regenerate-series makes data/series/ from this table and the release files;
-tests/test_imports.py checks that what is shipped is exactly that, so the two cannot drift.
+scripts/regenerate-series makes data/series/ from this table, the release files and
+the importers' registry (usco.importers); tests/test_imports.py checks that what is
+shipped is exactly that, so the two cannot drift. An importer's file name and words
+come from the registry; this table holds only what is known of each copy.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from usco.importers import find
 from usco.importers.base import Release, shell_words
 
 
 class ReleaseFile(NamedTuple):
-    importer: str  # the `usco import` subcommand: "foreignassistance" or "census-trade"
+    importer: str  # the importer's name (usco.importers.IMPORTERS), its `usco import` subcommand
     raw: str  # the release file, relative to the raw directory (../shared/raw)
     output: str  # the generated dataset file, relative to the repository
     sha256: str  # of the release file
@@ -39,45 +42,49 @@ class ReleaseFile(NamedTuple):
 
 def _note(what: str, repository: str, commit: str) -> str:
     return (
-        f"{what} prints no date. This is the day the copy was committed to a public repository "
+        f"{what[:1].upper()}{what[1:]} prints no date. This is the day the copy was committed to a public repository "
         f"({repository} at commit {commit[:7]}); the data were downloaded from the official site on or before it."
     )
 
 
-def _file(importer: str, day: str, sha256: str, repository: str, commit: str, path: str) -> ReleaseFile:
-    if importer == "foreignassistance":
-        raw = f"foreignassistance/us_foreign_aid_country.{day}.csv"
-        what = "ForeignAssistance.gov's us_foreign_aid_country.csv"
-    else:
-        raw = f"census/country.{day}.xlsx"
-        what = "The Census Bureau's country.xlsx"
-    copy_url = f"https://github.com/{repository}/blob/{commit}/{path}"
-    release = Release(day, _note(what, repository, commit), None, copy_url)
-    return ReleaseFile(importer, raw, f"data/series/{importer}-{day}.toml", sha256, repository, commit, path, release)
+def _copies(importer: str, folder: str, *copies: tuple[str, str, str, str, str]) -> tuple[ReleaseFile, ...]:
+    """An importer's release files, each (day, sha256, repository, commit, path), kept in *folder* as NAME.DAY.EXT."""
+    official = find(importer)
+    stem, dot, extension = official.file_name.rpartition(".")
+    files = []
+    for day, sha256, repository, commit, path in copies:
+        copy_url = f"https://github.com/{repository}/blob/{commit}/{path}"
+        release = Release(day, _note(official.what, repository, commit), None, copy_url)
+        raw = f"{folder}/{stem}.{day}{dot}{extension}"
+        output = f"data/series/{importer}-{day}.toml"
+        files.append(ReleaseFile(importer, raw, output, sha256, repository, commit, path, release))
+    return tuple(files)
 
 
-_FA = "foreignassistance"
-_CENSUS = "census-trade"
 _CSV = "us_foreign_aid_country.csv"
 RELEASES: tuple[ReleaseFile, ...] = (
-    _file(_FA, "2021-04-18", "09cacc887fbde056a7672f4dd6700a5716c88f3a0523e9a0cae2d6e085879e81",
-          "jessiejxyu2/ist526-1", "eebba8c127bd5d1dc28a522b272b2c7845f8e75f", _CSV),
-    _file(_FA, "2022-06-09", "9b4b638e63adf8e98abc13e41f0c80fdf177e8c001d46b79530cd2b313de3f07",
-          "DSKUS-Foreign-Aid/Foreign_Aid", "52256addb8d282adec8746e44168d05a6bec84e5", f"data/{_CSV}"),
-    _file(_FA, "2022-10-08", "f908f5b01cf7d1f074d2b3fc020109ef35b31702617bb37b34eb73633537993a",
-          "mr-ffrancis/Us-Aid-Analysis", "e54be13445b689997910fc42b7d53bb3feba57ea", _CSV),
-    _file(_FA, "2023-09-29", "fc9b074c1f61336a061b5ee97f2e8088d97bdf122e1c0f3f911c5fc391e9a1ae",
-          "lublog/ForeignAssistance", "fbcdca2f90cfe86155544f41c10d679fa4807372", f"data/{_CSV}"),
-    _file(_FA, "2024-12-22", "158de23823329592b420b9569375ed1425df50fd5e9df469a05f113f659bd644",
-          "soomin-lim819/UNSD-sustainable-development", "bf0391fb95a9671675db975073dbb69df1d1ba54", _CSV),
-    _file(_FA, "2025-04-02", "4db61dd647b7fd66dd0542074b07499f2c2019b2b1ae4ea3c1bc2fc4a50eacc7",
-          "kareemshub/final-project", "26fc5cc078b7e9a517c1d0262bb5dbf573a9408f", _CSV),
-    _file(_CENSUS, "2022-05-11", "85ab46a41ff96e4d81d30b2471fd4692fde82fd686c8714d10829394e18535bd",
-          "nancunjie4560/Data608", "ea9a0cd13e4beb0c13166eb5acff1fae1031ddee", "country.xlsx"),
-    _file(_CENSUS, "2023-03-19", "22dad55d911a74188dcc4cf29e0fd6e07463b6949aad633fa47aaca2d0e74176",
-          "JJamesRoy/ECN3950", "cce8d5f134657220d7c7a45d8135f38b0581a761", "country.xlsx"),
-    _file(_CENSUS, "2024-11-01", "4b16c664bfc35e4c3bc3b9f169e372e522dd0cb8a1150669d5a83d672eaf8149",
-          "cesinco/tableau-dashboard-extension-d3js", "bc24e2a48fa4738ce2d704d1e2a354199e31af1b", "country.xlsx"),
+    *_copies("foreignassistance", "foreignassistance",
+        ("2021-04-18", "09cacc887fbde056a7672f4dd6700a5716c88f3a0523e9a0cae2d6e085879e81",
+         "jessiejxyu2/ist526-1", "eebba8c127bd5d1dc28a522b272b2c7845f8e75f", _CSV),
+        ("2022-06-09", "9b4b638e63adf8e98abc13e41f0c80fdf177e8c001d46b79530cd2b313de3f07",
+         "DSKUS-Foreign-Aid/Foreign_Aid", "52256addb8d282adec8746e44168d05a6bec84e5", f"data/{_CSV}"),
+        ("2022-10-08", "f908f5b01cf7d1f074d2b3fc020109ef35b31702617bb37b34eb73633537993a",
+         "mr-ffrancis/Us-Aid-Analysis", "e54be13445b689997910fc42b7d53bb3feba57ea", _CSV),
+        ("2023-09-29", "fc9b074c1f61336a061b5ee97f2e8088d97bdf122e1c0f3f911c5fc391e9a1ae",
+         "lublog/ForeignAssistance", "fbcdca2f90cfe86155544f41c10d679fa4807372", f"data/{_CSV}"),
+        ("2024-12-22", "158de23823329592b420b9569375ed1425df50fd5e9df469a05f113f659bd644",
+         "soomin-lim819/UNSD-sustainable-development", "bf0391fb95a9671675db975073dbb69df1d1ba54", _CSV),
+        ("2025-04-02", "4db61dd647b7fd66dd0542074b07499f2c2019b2b1ae4ea3c1bc2fc4a50eacc7",
+         "kareemshub/final-project", "26fc5cc078b7e9a517c1d0262bb5dbf573a9408f", _CSV),
+    ),
+    *_copies("census-trade", "census",
+        ("2022-05-11", "85ab46a41ff96e4d81d30b2471fd4692fde82fd686c8714d10829394e18535bd",
+         "nancunjie4560/Data608", "ea9a0cd13e4beb0c13166eb5acff1fae1031ddee", "country.xlsx"),
+        ("2023-03-19", "22dad55d911a74188dcc4cf29e0fd6e07463b6949aad633fa47aaca2d0e74176",
+         "JJamesRoy/ECN3950", "cce8d5f134657220d7c7a45d8135f38b0581a761", "country.xlsx"),
+        ("2024-11-01", "4b16c664bfc35e4c3bc3b9f169e372e522dd0cb8a1150669d5a83d672eaf8149",
+         "cesinco/tableau-dashboard-extension-d3js", "bc24e2a48fa4738ce2d704d1e2a354199e31af1b", "country.xlsx"),
+    ),
 )  # fmt: skip
 
 BEGIN = "<!-- BEGIN releases: generated by scripts/regenerate-series from src/usco/imports/releases.py -->"
