@@ -1,8 +1,12 @@
-"""`usco import`: turn an official release file into a dataset file (design §6).
+"""`usco import NAME`: turn an official release file into a dataset file (design §6).
 
-usco.cli.app imports this module only when `import` is named, or for help and completion.
+One command per importer of the registry (usco.importers.IMPORTERS), made by
+import_commands() with the same options; the importer's own `summary` and `help` are the
+command's help. usco.cli.app imports this module only when `import` is named, or for help
+and completion.
 """
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,6 +14,7 @@ import typer
 
 from usco.cli.boundary import boundary, fail, say, write
 from usco.cli.options import Force
+from usco.importers import IMPORTERS, Importer, ImportFormatError, Release
 from usco.model import PartialDate
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
@@ -19,13 +24,6 @@ from usco.model import PartialDate
 commands = typer.Typer()
 
 # ---------------------------------------------------------------- imports (design §6)
-
-import_app = typer.Typer(
-    help="Turn an official release file into a usco dataset file (design §6).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-commands.add_typer(import_app, name="import", short_help="Turn an official release file into a dataset file.")
 
 RELEASE_MAX_BYTES = 200 * 1024 * 1024  # the releases shipped are 1.6 to 2.5 MB
 ReleaseDate = Annotated[
@@ -43,10 +41,9 @@ Output = Annotated[
 ReleaseFile = Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded release file.")]
 
 
-def _import(kind: str, file: Path, date: str, date_note: Optional[str], url: Optional[str],
+def _import(importer: Importer, file: Path, date: str, date_note: Optional[str], url: Optional[str],
             copy_url: Optional[str], output: Optional[Path], force: bool) -> None:  # fmt: skip
     from usco import files
-    from usco import importers as imports
     from usco.reading import read_input_file
 
     try:
@@ -57,11 +54,12 @@ def _import(kind: str, file: Path, date: str, date_note: Optional[str], url: Opt
         raise typer.BadParameter(str(error), param_hint="'--date'") from None
     with boundary():
         content = read_input_file(file, limit=RELEASE_MAX_BYTES, what="a release file")
-        release = imports.Release(date=date, date_note=date_note, url=url, copy_url=copy_url)
-        convert = imports.import_foreignassistance if kind == "foreignassistance" else imports.import_census_trade
+        # --date is required: importer.date(content) (the day a file says it was made) is
+        # None for every importer so far; issue #21 reads it from Census workbooks.
+        release = Release(date=date, date_note=date_note, url=url, copy_url=copy_url)
         try:
-            text = convert(content, release)
-        except imports.ImportFormatError as error:
+            text = importer.convert(content, release)
+        except ImportFormatError as error:
             fail(f"{file}: {error}")
         if output is None:
             write(text)
@@ -70,42 +68,34 @@ def _import(kind: str, file: Path, date: str, date_note: Optional[str], url: Opt
         say(f"wrote {output}")
 
 
-@import_app.command("foreignassistance", short_help="ForeignAssistance.gov's country file, by fiscal year.")
-def import_foreignassistance(
-    file: ReleaseFile,
-    date: ReleaseDate,
-    date_note: DateNote = None,
-    url: Url = None,
-    copy_url: CopyUrl = None,
-    output: Output = None,
-    force: Force = False,
-) -> None:
-    """ForeignAssistance.gov's us_foreign_aid_country.csv: Colombia's obligations, disbursements,
-    appropriations, requests and allocations by fiscal year.
+def _command(importer: Importer) -> Callable[..., None]:
+    """The `usco import NAME` command of one importer: it runs that importer's convert, and no other's."""
 
-    \b
-    Examples:
-      usco import foreignassistance us_foreign_aid_country.csv --date 2026-11-20 -o fa.toml
-      usco --add fa.toml aid --since 2020
-    """
-    _import("foreignassistance", file, date, date_note, url, copy_url, output, force)
+    def command(
+        file: ReleaseFile,
+        date: ReleaseDate,
+        date_note: DateNote = None,
+        url: Url = None,
+        copy_url: CopyUrl = None,
+        output: Output = None,
+        force: Force = False,
+    ) -> None:
+        _import(importer, file, date, date_note, url, copy_url, output, force)
+
+    return command
 
 
-@import_app.command("census-trade", short_help="The Census Bureau's country.xlsx, by year.")
-def import_census_trade(
-    file: ReleaseFile,
-    date: ReleaseDate,
-    date_note: DateNote = None,
-    url: Url = None,
-    copy_url: CopyUrl = None,
-    output: Output = None,
-    force: Force = False,
-) -> None:
-    """The Census Bureau's country.xlsx: U.S. goods exports to and imports from Colombia by year.
+def import_commands(importers: Sequence[Importer]) -> typer.Typer:
+    """The `usco import` group: one command per importer, in the registry's order."""
+    group = typer.Typer(
+        help="Turn an official release file into a usco dataset file (design §6).",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    for importer in importers:
+        group.command(importer.name, short_help=importer.summary, help=importer.help)(_command(importer))
+    return group
 
-    \b
-    Examples:
-      usco import census-trade country.xlsx --date 2026-11-05 -o census.toml
-      usco --add census.toml series us-goods-exports us-goods-imports
-    """
-    _import("census-trade", file, date, date_note, url, copy_url, output, force)
+
+import_app = import_commands(IMPORTERS)
+commands.add_typer(import_app, name="import", short_help="Turn an official release file into a dataset file.")
