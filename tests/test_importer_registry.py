@@ -26,8 +26,8 @@ from usco.importers.releases import RELEASES
 
 REPO = Path(__file__).resolve().parents[1]
 # The folders of the release files (../shared/raw/README.md) and the importer that reads
-# each; enduse/ is issue #21's, and census-trade must not claim it (test below).
-RAW_FOLDERS = {"foreignassistance": "foreignassistance", "census": "census-trade"}
+# each, from the shipped releases: every file there, shipped or not, is swept.
+RAW_FOLDERS = {str(Path(item.raw).parent): item.importer for item in RELEASES}
 Run = Callable[..., Result]
 ATTRIBUTES = ("name", "what", "file_name", "url", "measures", "summary", "help")
 
@@ -85,7 +85,7 @@ def test_every_shipped_release_names_a_registered_importer_and_writes_its_measur
 def release_files() -> list[tuple[str, Path]]:
     raw = raw_dir()
     found = [(name, path) for folder, name in RAW_FOLDERS.items() for path in sorted((raw / folder).iterdir())]
-    assert {name for name, _ in found} == set(RAW_FOLDERS.values())
+    assert {name for name, _ in found} == {importer.name for importer in IMPORTERS}
     return found
 
 
@@ -97,7 +97,7 @@ def test_each_importer_detects_its_own_release_files_and_no_other_importer_does(
 
 
 def test_census_trade_does_not_take_an_end_use_workbook() -> None:
-    folder = raw_dir() / "enduse"
+    folder = raw_dir() / "enduse"  # issue #21's importer will read these
     if not folder.is_dir():
         pytest.skip(f"no {folder}")
     for path in sorted(folder.glob("*.xlsx")):
