@@ -57,6 +57,9 @@ def main() -> int:
             shown = str(error).encode("unicode_escape").decode("ascii")  # made visible, like every message
             _say(_OUT_OF_MEMORY if out_of_memory else f"usco: cannot load its modules ({shown})")
             return _flush_at_exit(1)
+        except SystemError:  # "… returned NULL without setting an exception": an allocation failed in C
+            _say(_OUT_OF_MEMORY)  # seen under an 18 MB address-space limit, importing typer (CI, 3.11)
+            return _flush_at_exit(1)
         _set_handlers(_leave)
         run()
     except SystemExit as leaving:
