@@ -16,7 +16,7 @@ from typer.testing import Result
 import usco
 from tests.v2 import FULL, REPO
 from usco import fields
-from usco.dataset import cache, validate
+from usco.dataset import cache, parse
 from usco.dataset import load as dataset
 from usco.model import Fact, Measure, Source
 
@@ -173,7 +173,7 @@ def test_second_load_reads_the_cache_not_the_toml(full: Path, monkeypatch: pytes
     def refuse(*args: object) -> None:
         raise AssertionError("parsed the TOML again")
 
-    monkeypatch.setattr(validate, "_parse", refuse)
+    monkeypatch.setattr(parse, "parse_toml", refuse)
     assert dataset.load(full).facts == first.facts
 
 
@@ -201,13 +201,13 @@ def test_a_corrupted_cache_is_parsed_again_and_the_answer_is_unchanged(
     assert b"344000000" in body
     cache_file.write_bytes(body.replace(b"344000000", b"999000000"))
     parsed: list[Path] = []
-    original = validate._parse
+    original = parse.parse_toml
 
     def counting(path: Path, text: str) -> dict[str, object]:
         parsed.append(path)
         return original(path, text)
 
-    monkeypatch.setattr(validate, "_parse", counting)
+    monkeypatch.setattr(parse, "parse_toml", counting)
     again = dataset.load(full)
     assert parsed == [full]
     assert again.facts == expected.facts

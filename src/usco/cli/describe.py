@@ -10,30 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from usco.cli.boundary import boundary, emit, is_utf8, output_format, say, write
-from usco.cli.options import (
-    AsOf,
-    Columns,
-    Force,
-    Format,
-    History,
-    Latest,
-    Limit,
-    MeasureOpt,
-    NoHeader,
-    RegionalOpt,
-    Since,
-    SourceKindOpt,
-    SourceOpt,
-    TagOpt,
-    TopicOpt,
-    Until,
-    completer,
-    filters_from,
-    load_data,
-)
+from usco.cli.boundary import boundary, is_utf8, output_format, say, write
+from usco.cli.options import LISTING, Options, completer, listing_options, load_data
 from usco.query import select as query
-from usco.query.select import View
 from usco.render.formats import OutputFormat
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
@@ -44,14 +23,14 @@ commands = typer.Typer()
 
 
 @commands.command(short_help="One fact in full: figure, period, source, versions.")
+@listing_options("as_of", "fmt")
 def show(
     ctx: typer.Context,
     fact_id: Annotated[
         str,
         typer.Argument(metavar="ID", help="A fact id, as listed in the ID column.", autocompletion=completer("fact")),
     ],
-    as_of: AsOf = None,
-    fmt: Format = None,
+    options: Options,
 ) -> None:
     """One fact in full: figure, period, status, source (kind, date, URL, copy), versions, components.
 
@@ -63,11 +42,12 @@ def show(
     from usco.render.formats import render_detail
 
     with boundary():
-        detail = load_data(ctx).fact(fact_id, as_of=as_of)
-        write(render_detail(detail, output_format(fmt), ascii_only=not is_utf8(sys.stdout)))
+        detail = load_data(ctx).fact(fact_id, as_of=options.view.as_of)
+        write(render_detail(detail, output_format(options.fmt), ascii_only=not is_utf8(sys.stdout)))
 
 
 @commands.command("series", short_help="One row per period, one column per measure.")
+@listing_options("since", "until", "as_of", "history", "columns", "fmt", "no_header")
 def series_command(
     ctx: typer.Context,
     measures: Annotated[
@@ -76,13 +56,7 @@ def series_command(
             metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=completer("measure")
         ),
     ],
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
-    history: History = False,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
+    options: Options,
 ) -> None:
     """One row per period, one column per measure: "how much, each year".
 
@@ -97,32 +71,17 @@ def series_command(
     """
     from usco.render.formats import series_listing
 
+    since, until, view = options.filters.since, options.filters.until, options.view
     with boundary():
-        table = load_data(ctx).series(*measures, since=since, until=until, as_of=as_of, history=history)
-        emit(series_listing(table), fmt, no_header=no_header, columns=columns, empty="no figures match")
+        table = load_data(ctx).series(*measures, since=since, until=until, as_of=view.as_of, history=view.history)
+        options.emit(series_listing(table), empty="no figures match")
 
 
 @commands.command(short_help="The documents, newest first, with their kind.")
-def sources(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
-    as_of: AsOf = None,
-    history: Annotated[
-        bool, typer.Option("--history", help="Count every version of revised figures (always: a source gives them).")
-    ] = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
+@listing_options(  # --regional is accepted everywhere (design §3); regional figures are counted anyway
+    *LISTING, help_for={"history": "Count every version of revised figures (always: a source gives them)."}
+)
+def sources(ctx: typer.Context, options: Options) -> None:
     """The documents, newest first, with their kind and how many facts each gives.
 
     \b
@@ -133,36 +92,16 @@ def sources(
     from usco.query import summaries
     from usco.render.formats import sources_listing
 
-    filters = filters_from(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
+    # A source gives its facts whether or not a later document revised them: count all versions.
+    view = options.view._replace(history=True, limit=None)  # --limit cuts the list of sources
     with boundary():
-        # A source gives its facts whether or not a later document revised them: count all versions.
-        selection = load_data(ctx).select(filters=filters, view=View(as_of=as_of, history=True, latest=latest))
-        counts = summaries.source_counts(selection)
-        counts = counts[:limit] if limit is not None else counts
-        emit(sources_listing(counts), fmt, no_header=no_header, columns=columns, empty="no sources match")
+        counts = summaries.source_counts(load_data(ctx).select(filters=options.filters, view=view))
+        options.emit(sources_listing(counts[: options.view.limit]), empty="no sources match")
 
 
 @commands.command(short_help="Topics and how many facts each has.")
-def topics(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
+@listing_options(*LISTING)  # --regional is accepted everywhere (design §3); regional figures are counted anyway
+def topics(ctx: typer.Context, options: Options) -> None:
     """Topics and how many current facts each has.
 
     \b
@@ -172,35 +111,15 @@ def topics(
     from usco.query import summaries
     from usco.render.formats import topics_listing
 
-    filters = filters_from(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
+    view = options.view._replace(limit=None)  # --limit cuts the list of counts
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        counts = summaries.topic_counts(selection)
-        emit(topics_listing(counts[:limit] if limit is not None else counts), fmt, no_header=no_header,
-              columns=columns, empty="no facts match")  # fmt: skip
+        counts = summaries.topic_counts(load_data(ctx).select(filters=options.filters, view=view))
+        options.emit(topics_listing(counts[: options.view.limit]), empty="no facts match")
 
 
 @commands.command(short_help="Tags and how many facts carry each.")
-def tags(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
+@listing_options(*LISTING)  # --regional is accepted everywhere (design §3); regional figures are counted anyway
+def tags(ctx: typer.Context, options: Options) -> None:
     """Tags and how many current facts carry each, most used first.
 
     \b
@@ -211,35 +130,15 @@ def tags(
     from usco.query import summaries
     from usco.render.formats import tags_listing
 
-    filters = filters_from(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
+    view = options.view._replace(limit=None)  # --limit cuts the list of counts
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        counts = summaries.tag_counts(selection)
-        emit(tags_listing(counts[:limit] if limit is not None else counts), fmt, no_header=no_header,
-              columns=columns, empty="no tags match")  # fmt: skip
+        counts = summaries.tag_counts(load_data(ctx).select(filters=options.filters, view=view))
+        options.emit(tags_listing(counts[: options.view.limit]), empty="no tags match")
 
 
 @commands.command(short_help="The measures: unit, period kind, first and last.")
-def measures(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); regional figures are counted anyway
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
+@listing_options(*LISTING)  # --regional is accepted everywhere (design §3); regional figures are counted anyway
+def measures(ctx: typer.Context, options: Options) -> None:
     """The measures (figures tracked over time): label, unit, period kind, periods, first and last.
 
     \b
@@ -250,17 +149,14 @@ def measures(
     from usco.query import summaries
     from usco.render.formats import measures_listing
 
-    filters = filters_from(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
+    view = options.view._replace(limit=None)  # --limit cuts the list of counts
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        found = summaries.measure_summaries(selection)
-        emit(measures_listing(found[:limit] if limit is not None else found), fmt, no_header=no_header,
-              columns=columns, empty="no measures match")  # fmt: skip
+        counts = summaries.measure_summaries(load_data(ctx).select(filters=options.filters, view=view))
+        options.emit(measures_listing(counts[: options.view.limit]), empty="no measures match")
 
 
 @commands.command(short_help="A measure's series as a bar chart (or an SVG file).")
+@listing_options("force", "since", "until", "as_of", "history", "fmt", "no_header")
 def chart(
     ctx: typer.Context,
     measure: Annotated[
@@ -268,13 +164,8 @@ def chart(
         typer.Argument(metavar="MEASURE", help="A measure id (`usco measures`).", autocompletion=completer("measure")),
     ],
     svg: Annotated[Optional[Path], typer.Option("--svg", metavar="FILE", help="Save the chart as SVG.")] = None,
-    force: Force = False,
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
-    history: History = False,
-    fmt: Format = None,
-    no_header: NoHeader = False,
+    *,
+    options: Options,
 ) -> None:
     """A measure's series as bars on one scale, in time order, gaps shown; -f json|csv|tsv for the data.
 
@@ -287,17 +178,16 @@ def chart(
     from usco.render import chart as charts
     from usco.render import chart_view
 
-    filters = filters_from(since=since, until=until, measures=[measure])
+    filters = options.filters._replace(measures=(measure,))
     with boundary():
         data = load_data(ctx)
         found = query.find_measure(data.dataset, measure)
-        series = charts.chart_series(data.select(filters=filters, view=View(as_of=as_of, history=history)), found)
+        series = charts.chart_series(data.select(filters=filters, view=options.view), found)
         if svg is not None:
-            chart_view.save_svg(series, found.label, svg, force=force)
+            chart_view.save_svg(series, found.label, svg, force=options.force)
             say(f"chart saved to {svg}")
             return
-        chosen = output_format(fmt)
-        if chosen is OutputFormat.TABLE:
+        if output_format(options.fmt) is OutputFormat.TABLE:
             write(chart_view.chart_text(series, found.label))
         else:
-            emit(chart_view.chart_listing(series, history=history), chosen, no_header=no_header)
+            options.emit(chart_view.chart_listing(series, history=options.view.history))

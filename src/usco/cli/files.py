@@ -9,25 +9,9 @@ from typing import Annotated, Optional
 import typer
 
 from usco.cli.boundary import boundary, fail, say, write
-from usco.cli.options import (
-    AsOf,
-    Force,
-    History,
-    Latest,
-    MeasureOpt,
-    Since,
-    SourceKindOpt,
-    SourceOpt,
-    TagOpt,
-    TopicOpt,
-    Until,
-    filters_from,
-    global_options,
-    load_data,
-)
+from usco.cli.options import FILTERS, VIEW, Options, global_options, listing_options, load_data
 from usco.dataset import load as dataset
 from usco.model import DatasetError
-from usco.query.select import View
 from usco.text import visible
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
@@ -47,20 +31,11 @@ commands.add_typer(export_app, name="export", short_help="Write the facts for SQ
 
 
 @export_app.command("sqlite", short_help="Tables sources, measures and facts in one SQLite file.")
+@listing_options("force", *FILTERS, *VIEW)
 def export_sqlite(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The SQLite database to write.")],
-    force: Force = False,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
+    options: Options,
 ) -> None:
     """Tables sources, measures and facts in one SQLite file, written whole or not at all.
 
@@ -71,30 +46,18 @@ def export_sqlite(
     """
     from usco import export
 
-    filters = filters_from(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        export.export_sqlite(selection, file, force=force)
+        selection = load_data(ctx).select(filters=options.filters, view=options.view)
+        export.export_sqlite(selection, file, force=options.force)
         say(f"wrote {file}")
 
 
 @export_app.command("datapackage", short_help="CSV files plus datapackage.json (Frictionless).")
+@listing_options("force", *FILTERS, *VIEW)
 def export_datapackage(
     ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Directory for the CSV files and datapackage.json.")],
-    force: Force = False,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
+    options: Options,
 ) -> None:
     """CSV files plus datapackage.json (a Frictionless Data Package), replaced whole or not at all.
 
@@ -105,12 +68,9 @@ def export_datapackage(
     """
     from usco import export
 
-    filters = filters_from(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=View(as_of=as_of, history=history, latest=latest))
-        paths = export.export_datapackage(selection, directory, force=force)
+        selection = load_data(ctx).select(filters=options.filters, view=options.view)
+        paths = export.export_datapackage(selection, directory, force=options.force)
         write("".join(f"{visible(str(path))}\n" for path in paths))
 
 

@@ -1,39 +1,18 @@
 """The listing commands: aid, trade, timeline, facts and search.
 
-Each reads straight down inside `with boundary():`: load, select, render, write.
+Each takes the shared options as one Options (usco.cli.options.listing_options) and reads
+straight down inside `with boundary():`: load, select, render, write.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, Any, Optional
+from typing import Annotated
 
 import typer
 
 from usco.cli.boundary import boundary, emit, output_format
-from usco.cli.options import (
-    AsOf,
-    Columns,
-    Format,
-    History,
-    Latest,
-    Limit,
-    MeasureOpt,
-    NoHeader,
-    RegionalOpt,
-    Since,
-    SourceKindOpt,
-    SourceOpt,
-    TagOpt,
-    TopicOpt,
-    Until,
-    filters_from,
-    load_data,
-)
+from usco.cli.options import LISTING, OUTPUT, VIEW, Options, listing_options, load_data
 from usco.model import Topic
-from usco.query.select import Filters, View
 from usco.render.formats import OutputFormat
-
-# Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
-# ruff: noqa: UP045
 
 #: The commands of this module; usco.cli.app adds them to the root app (see COMMAND_HOMES there).
 commands = typer.Typer()
@@ -45,52 +24,41 @@ AID_SERIES = ("aid-obligations", "aid-disbursements", "aid-appropriated-planned"
 TRADE_SERIES = ("us-goods-exports", "us-goods-imports")
 
 
-def _annual(
-    ctx: typer.Context, measures: Sequence[str], filters: Filters, view: View, fmt: Optional[OutputFormat], **out: Any
-) -> None:
+#: aid and trade: a topic of their own, so every shared option but --topic.
+ANNUAL = ("since", "until", "tag", "source", "source_kind", "measure", "regional", *VIEW, *OUTPUT)
+
+
+def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: Options) -> None:
     """aid and trade: on a terminal the annual series table first, then every other figure."""
+    filters = options.filters._replace(topics=(topic,), regional=options.regional)
+    history = options.view.history
     with boundary():
         data = load_data(ctx)
-        selection = data.select(filters=filters, view=view)
-        if output_format(fmt) is not OutputFormat.TABLE:
+        selection = data.select(filters=filters, view=options.view)
+        if output_format(options.fmt) is not OutputFormat.TABLE:
             from usco.render.formats import facts_listing
 
-            emit(facts_listing(selection, history=view.history), fmt, **out)
+            options.emit(facts_listing(selection, history=history))
             return
         from usco.query import summaries
         from usco.render.formats import facts_listing, series_listing
 
         known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
         chosen = {measure.id for measure in known}
-        table = summaries.series(selection, known, history=view.history)
+        table = summaries.series(selection, known, history=history)
         others = selection._replace(rows=tuple(row for row in selection.rows if row.fact.measure not in chosen))
-        if table.lines:
-            emit(series_listing(table), fmt)
+        if table.lines:  # a table: --columns and --no-header are for the machine formats
+            emit(series_listing(table), options.fmt)
         emit(
-            facts_listing(others, history=view.history),
-            fmt,
+            facts_listing(others, history=history),
+            options.fmt,
             empty="no other facts match" if table.lines else "no facts match",
         )
 
 
 @commands.command(short_help="Aid to Colombia: the annual series, then other figures.")
-def aid(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
+@listing_options(*ANNUAL)
+def aid(ctx: typer.Context, options: Options) -> None:
     """Assistance to Colombia: the annual series (obligations, disbursements, appropriations,
     requests), then every other figure.
 
@@ -100,32 +68,12 @@ def aid(
       usco aid --latest -f json | jq '.[] | {id, value, status}'
       usco aid --regional --source-kind government
     """
-    filters = filters_from(
-        since=since, until=until, topics=[Topic.AID], tags=tag, sources=source, source_kinds=source_kind,
-        measures=measure,
-    )._replace(regional=regional)  # fmt: skip
-    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
-    _annual(ctx, AID_SERIES, filters, view, fmt, no_header=no_header, columns=columns)
+    _annual(ctx, Topic.AID, AID_SERIES, options)
 
 
 @commands.command(short_help="Trade: goods exports and imports, then other figures.")
-def trade(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
+@listing_options(*ANNUAL)
+def trade(ctx: typer.Context, options: Options) -> None:
     """Trade and investment: U.S. goods exports and imports each year, then every other figure.
 
     \b
@@ -133,33 +81,16 @@ def trade(
       usco trade --since 2010
       usco trade --measure us-goods-exports --history -f csv
     """
-    filters = filters_from(
-        since=since, until=until, topics=[Topic.TRADE], tags=tag, sources=source, source_kinds=source_kind,
-        measures=measure,
-    )._replace(regional=regional)  # fmt: skip
-    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
-    _annual(ctx, TRADE_SERIES, filters, view, fmt, no_header=no_header, columns=columns)
+    _annual(ctx, Topic.TRADE, TRADE_SERIES, options)
 
 
 @commands.command(short_help="Milestones, oldest first, each with its source.")
+@listing_options(*LISTING)  # --regional is accepted everywhere (design §3); this lists regional figures anyway
 def timeline(
     ctx: typer.Context,
     all_facts: Annotated[bool, typer.Option("--all", help="Every dated fact, not only milestones.")] = False,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
+    *,
+    options: Options,
 ) -> None:
     """What happened when: milestones, oldest first, each with its source (--topic or --all for others).
 
@@ -171,36 +102,17 @@ def timeline(
     """
     from usco.render.formats import facts_listing
 
-    topics = topic or (None if all_facts else [Topic.MILESTONE])
-    filters = filters_from(
-        since=since, until=until, topics=topics, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
-    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
+    filters = options.filters
+    if not filters.topics and not all_facts:
+        filters = filters._replace(topics=(Topic.MILESTONE,))
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=view)
-        listing = facts_listing(selection, timeline=True)
-        emit(listing, fmt, no_header=no_header, columns=columns, empty="no events match")
+        selection = load_data(ctx).select(filters=filters, view=options.view)
+        options.emit(facts_listing(selection, timeline=True), empty="no events match")
 
 
 @commands.command(short_help="Every fact, with any filter.")
-def facts(
-    ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
-) -> None:
+@listing_options(*LISTING)  # --regional is accepted everywhere (design §3); this lists regional figures anyway
+def facts(ctx: typer.Context, options: Options) -> None:
     """Every fact, with any filter (regional figures included).
 
     \b
@@ -211,35 +123,17 @@ def facts(
     """
     from usco.render.formats import facts_listing
 
-    filters = filters_from(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
-    )
-    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=view)
-        emit(facts_listing(selection, history=history), fmt, no_header=no_header, columns=columns,
-              empty="no facts match")  # fmt: skip
+        selection = load_data(ctx).select(filters=options.filters, view=options.view)
+        options.emit(facts_listing(selection, history=options.view.history), empty="no facts match")
 
 
 @commands.command(short_help="Facts that match every word of a query.")
+@listing_options(*LISTING)  # --regional is accepted everywhere (design §3); this lists regional figures anyway
 def search(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words that must all match.")],
-    since: Since = None,
-    until: Until = None,
-    topic: TopicOpt = None,
-    tag: TagOpt = None,
-    source: SourceOpt = None,
-    source_kind: SourceKindOpt = None,
-    measure: MeasureOpt = None,
-    regional: RegionalOpt = False,  # accepted everywhere (design §3); this lists regional figures anyway
-    as_of: AsOf = None,
-    history: History = False,
-    latest: Latest = False,
-    limit: Limit = None,
-    columns: Columns = None,
-    fmt: Format = None,
-    no_header: NoHeader = False,
+    options: Options,
 ) -> None:
     """Facts where every word starts a word of the text, id, tags, source title or figure.
 
@@ -251,12 +145,7 @@ def search(
     """
     from usco.render.formats import facts_listing
 
-    filters = filters_from(
-        since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind,
-        measures=measure, words=words,
-    )  # fmt: skip
-    view = View(as_of=as_of, history=history, latest=latest, limit=limit)
+    filters = options.filters._replace(words=tuple(words))
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=view)
-        emit(facts_listing(selection, history=history), fmt, no_header=no_header, columns=columns,
-              empty="no facts match")  # fmt: skip
+        selection = load_data(ctx).select(filters=filters, view=options.view)
+        options.emit(facts_listing(selection, history=options.view.history), empty="no facts match")

@@ -1,22 +1,28 @@
 """The options commands share, declared once, and the global options' typed object.
 
-Each alias is an Annotated type a command uses as a parameter's type; filters_from()
-turns the filter options into usco.query's Filters. The CLI reads the dataset through
-usco.api.load(), as a Python user does.
+Each shared option is an Annotated alias (Since, TopicOpt, Format...) and a line of SHARED,
+which holds them in the one order every help screen lists them. A command takes the ones
+it wants with @listing_options(...) and receives them as one Options: the query's Filters
+and View, plus how to write the output. The CLI reads the dataset through usco.api.load(),
+as a Python user does.
 """
 
+import copy
+import functools
+import inspect
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple, Optional
+from typing import Annotated, Any, NamedTuple, Optional, get_args
 
 import typer
 
 from usco.api import Data, load
+from usco.cli.boundary import emit
 from usco.dataset import load as dataset
 from usco.model import PartialDate, SourceKind, Topic, UscoError
-from usco.query.select import Filters
-from usco.render.formats import OutputFormat
+from usco.query.select import Filters, View
+from usco.render.formats import Listing, OutputFormat
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
 # ruff: noqa: UP045
@@ -177,7 +183,152 @@ NoHeader = Annotated[bool, typer.Option("--no-header", help="Leave out the heade
 Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exists (only a regular file).")]
 
 
-# ---------------------------------------------------------------- from options to the library's arguments
+# ---------------------------------------------------------------- the shared options as one decorator
+
+
+class Options(NamedTuple):
+    """The shared options a command takes (@listing_options), as the library's arguments.
+
+    An option the command does not take has its default here.
+    """
+
+    filters: Filters  # --since ... --measure; --regional is not in it (see regional)
+    view: View  # --as-of, --history, --latest, --limit
+    regional: bool = False  # aid and trade apply it (Filters.regional); the others list regional figures anyway
+    columns: Optional[str] = None
+    fmt: Optional[OutputFormat] = None
+    no_header: bool = False
+    force: bool = False
+
+    def emit(self, listing: Listing, *, empty: str = "") -> None:
+        """Write *listing* as --format, --columns and --no-header say (usco.cli.boundary.emit)."""
+        emit(listing, self.fmt, no_header=self.no_header, columns=self.columns, empty=empty)
+
+
+#: Every shared option: its parameter name, its type and its default, in the one order
+#: a command's help lists them, after the command's own parameters (--force first: it
+#: goes with the file a command writes).
+SHARED: dict[str, tuple[Any, Any]] = {
+    "force": (Force, False),
+    "since": (Since, None),
+    "until": (Until, None),
+    "topic": (TopicOpt, None),
+    "tag": (TagOpt, None),
+    "source": (SourceOpt, None),
+    "source_kind": (SourceKindOpt, None),
+    "measure": (MeasureOpt, None),
+    "regional": (RegionalOpt, False),
+    "as_of": (AsOf, None),
+    "history": (History, False),
+    "latest": (Latest, False),
+    "limit": (Limit, None),
+    "columns": (Columns, None),
+    "fmt": (Format, None),
+    "no_header": (NoHeader, False),
+}
+
+#: The groups commands take whole: which facts, which versions, how the rows are written.
+FILTERS = ("since", "until", "topic", "tag", "source", "source_kind", "measure")
+VIEW = ("as_of", "history", "latest")
+OUTPUT = ("limit", "columns", "fmt", "no_header")
+LISTING = (*FILTERS, "regional", *VIEW, *OUTPUT)
+
+
+def listing_options(
+    *names: str, help_for: Optional[Mapping[str, str]] = None
+) -> Callable[[Callable[..., None]], "WithOptions"]:
+    """Give a command the shared options *names* (SHARED's keys), as one `options: Options`.
+
+    The command declares its own parameters and `options: Options`; typer sees its own
+    parameters, then the chosen shared ones in SHARED's order (see WithOptions).
+    *help_for* gives an option its own help text in this command.
+    """
+    texts = dict(help_for or {})
+    unknown = [name for name in (*names, *texts) if name not in SHARED or name not in names]
+    if unknown:
+        raise ValueError(f"not a shared option of this command: {', '.join(unknown)}")
+    chosen = tuple(name for name in SHARED if name in names)
+
+    def decorate(command: Callable[..., None]) -> WithOptions:
+        return WithOptions(command, chosen, texts)
+
+    return decorate
+
+
+class WithOptions:
+    """A command that takes shared options, as typer reads it and calls it.
+
+    Typer builds the command from its __signature__: the command's own parameters, then the
+    chosen shared ones. That is made when first read, for a call of usco builds only the
+    command it names. A call gathers the shared options into one Options, checked first
+    (--until before --since is a usage error, exit 2), and calls the command with it.
+    """
+
+    def __init__(self, command: Callable[..., None], chosen: Sequence[str], help_for: Mapping[str, str]) -> None:
+        code = command.__code__
+        arguments = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+        if "options" not in arguments or set(arguments) & set(chosen):
+            raise TypeError(f"{command.__name__} must take `options` and no parameter named as a shared option")
+        functools.update_wrapper(self, command)  # its name, module, help (docstring) and annotations
+        self.command = command
+        self.chosen = chosen
+        self.help_for = help_for
+
+    def __call__(self, *args: Any, **values: Any) -> None:
+        given = {name: values.pop(name) for name in self.chosen if name in values}
+        self.command(*args, options=options_from(given), **values)
+
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        signature = inspect.signature(self.command)
+        own = [parameter for name, parameter in signature.parameters.items() if name != "options"]
+        shared = [_parameter(name, self.help_for.get(name)) for name in self.chosen]
+        return signature.replace(parameters=[*own, *shared])
+
+
+def _parameter(name: str, help_text: Optional[str]) -> inspect.Parameter:
+    """The shared option *name* as a keyword parameter, with its own help text if one is given."""
+    option, default = SHARED[name]
+    if help_text is not None:
+        kind, info = get_args(option)  # Annotated[kind, typer.Option(...)]: change a copy of the Option
+        info = copy.copy(info)
+        info.help = help_text
+        option = Annotated[kind, info]
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=option)
+
+
+def options_from(values: Mapping[str, Any]) -> Options:
+    """The Options of shared option values by name (one not given has its default)."""
+    try:
+        filters = Filters(
+            since=values.get("since"),
+            until=values.get("until"),
+            topics=tuple(values.get("topic") or ()),
+            tags=tuple(values.get("tag") or ()),
+            sources=tuple(values.get("source") or ()),
+            source_kinds=tuple(values.get("source_kind") or ()),
+            measures=tuple(values.get("measure") or ()),
+        ).checked()
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    view = View(
+        as_of=values.get("as_of"),
+        history=bool(values.get("history")),
+        latest=bool(values.get("latest")),
+        limit=values.get("limit"),
+    )
+    return Options(
+        filters=filters,
+        view=view,
+        regional=bool(values.get("regional")),
+        columns=values.get("columns"),
+        fmt=values.get("fmt"),
+        no_header=bool(values.get("no_header")),
+        force=bool(values.get("force")),
+    )
+
+
+# ---------------------------------------------------------------- the global options and the dataset
 
 
 def global_options(ctx: typer.Context) -> Globals:
@@ -188,12 +339,3 @@ def global_options(ctx: typer.Context) -> Globals:
 def load_data(ctx: typer.Context) -> Data:
     options = global_options(ctx)
     return load(options.data, use_cache=not options.no_cache, also=options.also)
-
-
-def filters_from(**options: Any) -> Filters:
-    """Filters from command options (None for an option not given); --until before --since is exit 2."""
-    given: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in options.items() if v}
-    try:
-        return Filters(**given).checked()
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
