@@ -1,7 +1,7 @@
 """The output formats (design §4): one result in every shape, and the one dispatch over them.
 
 Every function returns a string. Machine formats never depend on the terminal; the
-Rich views live in usco.render.table, imported only when a table is drawn.
+Rich views (usco.render.table and the *_view modules) are imported only when a table is drawn.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class Listing(NamedTuple):
     header: tuple[str, ...]
     records: list[tuple[Any, ...]]  # flat values for csv/tsv
     objects: list[dict[str, Any]]  # json/jsonl
-    draw: Callable[[Console], None]  # the Rich view (a function of usco.render.table)
+    draw: Callable[[Console], None]  # the Rich view (a function of a usco.render *_view module)
     # Markdown may show words instead of raw values; built only when asked for.
     markdown: Callable[[], tuple[Sequence[str], list[tuple[Any, ...]]]] | None = None
 
@@ -114,11 +114,25 @@ def _choose(listing: Listing, columns: Sequence[str]) -> Listing:
     )
 
 
-def _table() -> Any:
-    """usco.render.table, imported only when a Rich view is drawn (its import is start-up time)."""
-    from usco.render import table
+# The Rich views, imported only when one draws (their import is start-up time).
 
-    return table
+
+def _facts_view() -> Any:
+    from usco.render import facts_view
+
+    return facts_view
+
+
+def _series_view() -> Any:
+    from usco.render import series_view
+
+    return series_view
+
+
+def _summary_view() -> Any:
+    from usco.render import summary_view
+
+    return summary_view
 
 
 # ---------------------------------------------------------------- the formats themselves
@@ -284,9 +298,9 @@ def facts_listing(selection: Selection, *, history: bool = False, timeline: bool
         records=[_record(obj, history=history) for obj in objects],
         objects=objects,
         draw=(
-            (lambda console: _table().draw_timeline(console, rows))
+            (lambda console: _facts_view().draw_timeline(console, rows))
             if timeline
-            else (lambda console: _table().draw_facts(console, with_components(rows), history=history))
+            else (lambda console: _facts_view().draw_facts(console, with_components(rows), history=history))
         ),
         markdown=lambda: (
             ("date", "figure", "fact", "source", "id"),
@@ -312,7 +326,7 @@ def sources_listing(counts: list[SourceCount]) -> Listing:
     records = [tuple(obj[name] for name in SOURCE_COLUMNS) for obj in objects]
     for obj in objects:
         del obj["short"]  # design §4: sources -f json carries no short name
-    return Listing(SOURCE_COLUMNS, records, objects, draw=lambda console: _table().draw_sources(console, counts))
+    return Listing(SOURCE_COLUMNS, records, objects, draw=lambda console: _summary_view().draw_sources(console, counts))
 
 
 def topics_listing(counts: list[tuple[Any, int]]) -> Listing:
@@ -324,7 +338,7 @@ def topics_listing(counts: list[tuple[Any, int]]) -> Listing:
         ("topic", "facts"),
         records,
         objects,
-        draw=lambda console: _table().draw_simple(console, ("Topic", "Facts"), records, caption),
+        draw=lambda console: _summary_view().draw_simple(console, ("Topic", "Facts"), records, caption),
     )
 
 
@@ -337,7 +351,7 @@ def tags_listing(counts: list[TagCount]) -> Listing:
         ("tag", "facts"),
         records,
         objects,
-        draw=lambda console: _table().draw_simple(console, ("Tag", "Facts"), records, caption),
+        draw=lambda console: _summary_view().draw_simple(console, ("Tag", "Facts"), records, caption),
     )
 
 
@@ -351,7 +365,9 @@ def measures_listing(summaries: list[MeasureSummary]) -> Listing:
         for s in summaries
     ]  # fmt: skip
     objects = [dict(zip(MEASURE_COLUMNS, record, strict=True)) for record in records]
-    return Listing(MEASURE_COLUMNS, records, objects, draw=lambda console: _table().draw_measures(console, summaries))
+    return Listing(
+        MEASURE_COLUMNS, records, objects, draw=lambda console: _summary_view().draw_measures(console, summaries)
+    )
 
 
 # ---------------------------------------------------------------- series: periods down, measures across
@@ -381,11 +397,14 @@ def series_listing(series: SeriesTable) -> Listing:
     def wide() -> tuple[Sequence[str], list[tuple[Any, ...]]]:
         names = ("period", *(measure.id for measure in series.measures))
         rows = [
-            (line.label, *(_table().series_cell(row) if row else "" for row in line.cells)) for line in series.lines
+            (line.label, *(_series_view().series_cell(row) if row else "" for row in line.cells))
+            for line in series.lines
         ]
         return names, rows
 
-    return Listing(header, records, objects, draw=lambda console: _table().draw_series(console, series), markdown=wide)
+    return Listing(
+        header, records, objects, draw=lambda console: _series_view().draw_series(console, series), markdown=wide
+    )
 
 
 # ---------------------------------------------------------------- show
@@ -455,6 +474,6 @@ def render_detail(
         case OutputFormat.TABLE:
             from usco.render import table
 
-            return table.draw(lambda console: _table().draw_detail(console, detail, pairs), console)
+            return table.draw(lambda console: _summary_view().draw_detail(console, detail, pairs), console)
         case _:
             assert_never(fmt)
