@@ -95,7 +95,7 @@ def series_command(
       usco series us-goods-exports us-goods-imports --history
       usco series aid-obligations --as-of 2023-01-01 -f csv
     """
-    from usco.render.formats import series_listing
+    from usco.render.listings import series_listing
 
     with boundary():
         table = load_data(ctx).series(*measures, since=since, until=until, as_of=as_of, history=history)
@@ -131,7 +131,7 @@ def sources(
       usco sources --topic aid -f json | jq '.[].url'
     """
     from usco.query import summaries
-    from usco.render.formats import sources_listing
+    from usco.render.listings import sources_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
@@ -170,7 +170,7 @@ def topics(
       usco topics --since 2016
     """
     from usco.query import summaries
-    from usco.render.formats import topics_listing
+    from usco.render.listings import topics_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
@@ -209,7 +209,7 @@ def tags(
       usco facts --tag covid
     """
     from usco.query import summaries
-    from usco.render.formats import tags_listing
+    from usco.render.listings import tags_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
@@ -248,7 +248,7 @@ def measures(
       usco series aid-obligations
     """
     from usco.query import summaries
-    from usco.render.formats import measures_listing
+    from usco.render.listings import measures_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure

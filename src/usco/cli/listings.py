@@ -53,12 +53,12 @@ def _annual(
         data = load_data(ctx)
         selection = data.select(filters=filters, view=view)
         if output_format(fmt) is not OutputFormat.TABLE:
-            from usco.render.formats import facts_listing
+            from usco.render.listings import facts_listing
 
             emit(facts_listing(selection, history=view.history), fmt, **out)
             return
         from usco.query import summaries
-        from usco.render.formats import facts_listing, series_listing
+        from usco.render.listings import facts_listing, series_listing
 
         known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
         chosen = {measure.id for measure in known}
@@ -169,7 +169,7 @@ def timeline(
       usco timeline --all --since 2016
       usco timeline --topic security --since 2019
     """
-    from usco.render.formats import facts_listing
+    from usco.render.listings import facts_listing
 
     topics = topic or (None if all_facts else [Topic.MILESTONE])
     filters = filters_from(
@@ -209,7 +209,7 @@ def facts(
       usco facts --source-kind government --since 2025
       usco facts --measure aid-obligations --since 2020 --until 2020 --history
     """
-    from usco.render.formats import facts_listing
+    from usco.render.listings import facts_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind, measures=measure
@@ -249,7 +249,7 @@ def search(
       usco search 344          (finds "more than $344 million")
       usco search coca --topic security -f json
     """
-    from usco.render.formats import facts_listing
+    from usco.render.listings import facts_listing
 
     filters = filters_from(
         since=since, until=until, topics=topic, tags=tag, sources=source, source_kinds=source_kind,

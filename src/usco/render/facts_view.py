@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from usco.query.select import Row, depths
+from usco.query.select import depths
+from usco.records import Row
 from usco.render.table import DIM, FIGURE_STYLE, ID_STYLE, MARK, cell_text, print_whole, print_wrapped
 from usco.text import date_text, figure, kind_label, period, plural, source_label, status_mark, visible, when
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from usco.query.select import Row
+from usco.records import Row
 from usco.render.table import DIM, FIGURE_STYLE, MARK, cell_text
 from usco.text import figure, source_label, status_mark, visible
 
