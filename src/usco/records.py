@@ -1,8 +1,10 @@
-"""A row's shapes: its JSON object and its CSV/TSV record.
+"""A row's shapes: its JSON object, its CSV/TSV record and `show`'s lines, derived from usco.fields.
 
-A Row is a fact as a listing shows it. The JSON object is derived from usco.fields;
-what no field holds is computed from the row: the figure as a person reads it and the
-version that superseded it.
+A Row is a fact as a listing shows it. Each shape takes the fields in the order usco.fields
+declares them for it (the JSON object: the declarations' order; the flat record: each
+field's `column`; show's lines: each field's `show`), so a new field needs no line here.
+What no field holds is computed from the row: the figure as a person reads it, the
+version that superseded it, and show's period.
 """
 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
@@ -10,9 +12,9 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from usco.fields import FACT_FIELDS, SOURCE_FIELDS, plain_conversion
+from usco.fields import FACT_FIELDS, SOURCE_FIELDS, Field, cell, plain, plain_conversion
 from usco.model import Fact, Measure, Source
-from usco.text import figure
+from usco.text import figure, period
 
 
 class Row(NamedTuple):
@@ -89,16 +91,67 @@ def fact_object(row: Row, source: dict[str, Any] | None = None) -> dict[str, Any
 
 # ---------------------------------------------------------------- the flat record (csv, tsv)
 
-#: The flat columns of a fact (design §4); tags are a list, so only JSON carries them.
-FACT_COLUMNS = (
-    "id", "topic", "date", "end", "status", "value", "unit", "qualifier", "text", "measure", "part_of",
-    "regional", "source_id", "source_kind", "source_date", "source_url",
-)  # fmt: skip
-_OWN_COLUMNS = FACT_COLUMNS[: FACT_COLUMNS.index("source_id")]
-_SOURCE_COLUMNS = tuple(name.removeprefix("source_") for name in FACT_COLUMNS[len(_OWN_COLUMNS) :])
+
+def _placed(fields: tuple[Field, ...], place: str) -> tuple[Field, ...]:
+    """The fields that have a *place* ("column" or "show"), in its order; no two share one."""
+    places = {getattr(field, place): field for field in fields if getattr(field, place) is not None}
+    assert len(places) == sum(getattr(field, place) is not None for field in fields), f"two fields share a {place}"
+    return tuple(places[number] for number in sorted(places))
+
+
+_OWN_COLUMNS = tuple(field.name for field in _placed(FACT_FIELDS, "column"))
+_SOURCE_COLUMNS = tuple(field.name for field in _placed(SOURCE_FIELDS, "column"))
+#: The flat columns of a fact (design §4): its own, then its source's; tags are a list, so
+#: only JSON carries them. A listing with --history adds "superseded_by" last.
+FACT_COLUMNS = _OWN_COLUMNS + tuple(f"source_{name}" for name in _SOURCE_COLUMNS)
 
 
 def flat_record(obj: dict[str, Any], *, history: bool) -> tuple[Any, ...]:
     """The flat columns of one fact object (its source's fields prefixed "source_")."""
     own = tuple(map(obj.__getitem__, _OWN_COLUMNS))
     return own + tuple(map(obj["source"].__getitem__, _SOURCE_COLUMNS)) + ((obj["superseded_by"],) if history else ())
+
+
+# ---------------------------------------------------------------- show's lines
+
+Line = Callable[[Row, Fact | None], str]  # a line's value, from the row and the whole it is part of
+
+
+def _fact_line(field: Field) -> Line:
+    if field.refers_to == "facts":  # another fact: its id and figure, when the view has it
+        return lambda row, whole: f"{whole.id} ({figure(whole)})" if whole else ""
+    get, words = attrgetter(field.name), field.show_as or cell
+    return lambda row, whole: words(plain(field, get(row.fact)))
+
+
+def _source_line(field: Field) -> Line:
+    get, words = attrgetter(field.name), field.show_as or cell
+    return lambda row, whole: words(plain(field, get(row.source)))
+
+
+# show's lines that no field holds, each after the field it follows
+_COMPUTED_LINES: dict[str, tuple[str, Line]] = {
+    "text": ("figure", lambda row, whole: figure(row.fact)),
+    "qualifier": ("period", lambda row, whole: period(row.fact, row.measure)),
+    "part_of": ("superseded_by", lambda row, whole: row.superseded_by or ""),
+}
+
+
+def _show_lines() -> tuple[tuple[str, Line], ...]:
+    lines = []
+    for field in _placed(FACT_FIELDS, "show"):
+        lines.append((field.name, _fact_line(field)))
+        if field.name in _COMPUTED_LINES:
+            lines.append(_COMPUTED_LINES[field.name])
+    return (*lines, *((f"source_{field.name}", _source_line(field)) for field in _placed(SOURCE_FIELDS, "show")))
+
+
+_SHOW_LINES = _show_lines()
+
+
+def show_lines(row: Row, whole: Fact | None = None) -> list[tuple[str, str]]:
+    """`show`'s key/value lines of one fact, what a person reads in the order they read it.
+
+    *whole* is the fact it is part of, when the view has it.
+    """
+    return [(name, line(row, whole)) for name, line in _SHOW_LINES]

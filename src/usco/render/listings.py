@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from usco.fields import SOURCE_FIELDS, cell, plain
-from usco.records import FACT_COLUMNS, Row, fact_object, flat_record, source_object
+from usco.fields import SOURCE_FIELDS, plain
+from usco.records import FACT_COLUMNS, Row, fact_object, flat_record, show_lines, source_object
 from usco.text import date_text, figure, period, plural, source_label, when
 
 if TYPE_CHECKING:
@@ -190,32 +190,8 @@ def detail_object(detail: Detail) -> dict[str, Any]:
 
 
 def detail_pairs(detail: Detail) -> list[tuple[str, str]]:
-    """`show` as key/value lines: what a person reads, in the order they read it."""
-    fact, source = detail.row.fact, detail.row.source
-    pairs = [
-        ("id", fact.id),
-        ("text", fact.text),
-        ("figure", figure(fact)),
-        ("value", cell(fact.value)),
-        ("unit", fact.unit or ""),
-        ("qualifier", fact.qualifier.value),
-        ("period", period(fact, detail.row.measure)),
-        ("status", fact.status.value),
-        ("regional", "yes: covers more countries than Colombia" if fact.regional else ""),
-        ("topic", fact.topic.value),
-        ("tags", ", ".join(fact.tags)),
-        ("measure", fact.measure or ""),
-        ("part_of", f"{detail.whole.id} ({figure(detail.whole)})" if detail.whole else ""),
-        ("superseded_by", detail.row.superseded_by or ""),
-        ("source", source.id),
-        ("source_title", source.title),
-        ("source_publisher", source.publisher),
-        ("source_kind", source.kind.value if source.kind else "unknown"),
-        ("source_date", date_text(source.date) or "undated"),
-        ("source_date_note", source.date_note or ""),
-        ("source_url", source.url),
-        ("source_copy_url", source.copy_url or ""),
-    ]
+    """`show` as key/value lines: the fact's (usco.records), then its components and its series."""
+    pairs = show_lines(detail.row, detail.whole)
     pairs += [("component", version_line(row)) for row in detail.components]
     pairs += [("series", version_line(row)) for row in detail.series]
     return pairs
