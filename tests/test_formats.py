@@ -16,7 +16,7 @@ from usco.dataset import load as dataset
 from usco.model import Dataset, Fact, PartialDate, Qualifier, Source, SourceKind, Topic
 from usco.query import select as query
 from usco.query.select import View
-from usco.render import formats
+from usco.render import formats, listings
 from usco.render.formats import OutputFormat
 from usco.text import figure
 
@@ -160,14 +160,14 @@ measure = "coca"
 
 
 @pytest.fixture
-def two_facts(write_dataset: WriteDataset) -> formats.Listing:
-    return formats.facts_listing(query.select(dataset.load(write_dataset(TWO_FACTS))))
+def two_facts(write_dataset: WriteDataset) -> listings.Listing:
+    return listings.facts_listing(query.select(dataset.load(write_dataset(TWO_FACTS))))
 
 
 @pytest.fixture
-def two_versions(write_dataset: WriteDataset) -> formats.Listing:
+def two_versions(write_dataset: WriteDataset) -> listings.Listing:
     selection = query.select(dataset.load(write_dataset(TWO_VERSIONS)), view=View(history=True))
-    return formats.facts_listing(selection, history=True)
+    return listings.facts_listing(selection, history=True)
 
 
 # One fact a line, each as json writes an object on one line (", " and ": " between items).
@@ -189,11 +189,11 @@ JSON_TWO_FACTS = (
 )
 
 
-def test_json(two_facts: formats.Listing) -> None:
+def test_json(two_facts: listings.Listing) -> None:
     assert formats.render(two_facts, OutputFormat.JSON) == JSON_TWO_FACTS
 
 
-def test_json_array_has_one_element_a_line(two_facts: formats.Listing) -> None:
+def test_json_array_has_one_element_a_line(two_facts: listings.Listing) -> None:
     """Scripts that read lines (grep, head, wc -l) see one fact a line; the whole is still one array."""
     text = formats.render(two_facts, OutputFormat.JSON)
     lines = text.splitlines()
@@ -202,7 +202,7 @@ def test_json_array_has_one_element_a_line(two_facts: formats.Listing) -> None:
     assert json.loads(text) == two_facts.objects
 
 
-def test_json_fields_are_exactly_those_of_the_design(two_facts: formats.Listing) -> None:
+def test_json_fields_are_exactly_those_of_the_design(two_facts: listings.Listing) -> None:
     (first, _) = json.loads(formats.render(two_facts, OutputFormat.JSON))
     assert list(first) == [
         "id", "topic", "text", "value", "unit", "qualifier", "figure", "date", "end", "status", "regional",
@@ -225,7 +225,7 @@ JSON_ESCAPED = [chr(code) for code in range(0x7F, 0xA0)] + list(
     ids=["ascii-output", "non-ascii", "readable-utf8"],
 )
 def test_json_escapes_every_character_a_terminal_could_act_on(
-    two_facts: formats.Listing, fmt: OutputFormat, readable: str, hostile: str
+    two_facts: listings.Listing, fmt: OutputFormat, readable: str, hostile: str
 ) -> None:
     objects = [{**two_facts.objects[0], "text": f"a{readable}{hostile}z"}]
     out = formats.render(two_facts._replace(objects=objects), fmt)
@@ -250,7 +250,7 @@ JSONL_TWO_FACTS = (
 )
 
 
-def test_jsonl(two_facts: formats.Listing) -> None:
+def test_jsonl(two_facts: listings.Listing) -> None:
     assert formats.render(two_facts, OutputFormat.JSONL) == JSONL_TWO_FACTS
 
 
@@ -266,11 +266,11 @@ CSV_ROWS = (
 )
 
 
-def test_csv(two_facts: formats.Listing) -> None:
+def test_csv(two_facts: listings.Listing) -> None:
     assert formats.render(two_facts, OutputFormat.CSV) == CSV_HEADER + CSV_ROWS
 
 
-def test_csv_without_header(two_facts: formats.Listing) -> None:
+def test_csv_without_header(two_facts: listings.Listing) -> None:
     assert formats.render(two_facts, OutputFormat.CSV, header=False) == CSV_ROWS
 
 
@@ -286,15 +286,15 @@ TSV_ROWS = (
 )
 
 
-def test_tsv(two_facts: formats.Listing) -> None:
+def test_tsv(two_facts: listings.Listing) -> None:
     assert formats.render(two_facts, OutputFormat.TSV) == TSV_HEADER + TSV_ROWS
 
 
-def test_tsv_without_header(two_facts: formats.Listing) -> None:
+def test_tsv_without_header(two_facts: listings.Listing) -> None:
     assert formats.render(two_facts, OutputFormat.TSV, header=False) == TSV_ROWS
 
 
-def test_csv_with_history_ends_with_superseded_by(two_versions: formats.Listing) -> None:
+def test_csv_with_history_ends_with_superseded_by(two_versions: listings.Listing) -> None:
     assert formats.render(two_versions, OutputFormat.CSV) == (
         "id,topic,date,end,status,value,unit,qualifier,text,measure,part_of,regional,"
         "source_id,source_kind,source_date,source_url,superseded_by\n"
@@ -305,7 +305,7 @@ def test_csv_with_history_ends_with_superseded_by(two_versions: formats.Listing)
     )
 
 
-def test_tsv_with_history_ends_with_superseded_by(two_versions: formats.Listing) -> None:
+def test_tsv_with_history_ends_with_superseded_by(two_versions: listings.Listing) -> None:
     assert formats.render(two_versions, OutputFormat.TSV, header=False) == (
         "coca-2018\tsecurity\t2018\t\tfinal\t169000\thectares\texact\tCoca cultivation\tcoca\t\tfalse\t"
         "unodc-2019\tintergovernmental\t2019-06-20\thttps://example.org/2019\tcoca-2018-revised\n"
@@ -314,7 +314,7 @@ def test_tsv_with_history_ends_with_superseded_by(two_versions: formats.Listing)
     )
 
 
-def test_json_with_history_marks_the_superseded_version(two_versions: formats.Listing) -> None:
+def test_json_with_history_marks_the_superseded_version(two_versions: listings.Listing) -> None:
     objects = json.loads(formats.render(two_versions, OutputFormat.JSON))
     assert [(obj["id"], obj["superseded_by"]) for obj in objects] == [
         ("coca-2018", "coca-2018-revised"),
@@ -323,7 +323,7 @@ def test_json_with_history_marks_the_superseded_version(two_versions: formats.Li
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.CSV, OutputFormat.TSV, OutputFormat.MARKDOWN])
-def test_dates_are_shown_as_stored(two_facts: formats.Listing, fmt: OutputFormat) -> None:
+def test_dates_are_shown_as_stored(two_facts: listings.Listing, fmt: OutputFormat) -> None:
     out = formats.render(two_facts, fmt)
     assert "1822" in out
     assert "2023-06" in out
@@ -353,7 +353,7 @@ def text_fact(fact_id: str, text: str) -> Fact:
 
 
 def test_tsv_replaces_tabs_and_newlines_in_fields_by_spaces() -> None:
-    listing = formats.facts_listing(selection_of(text_fact("a", "one\ttwo\nthree\r\nfour")))
+    listing = listings.facts_listing(selection_of(text_fact("a", "one\ttwo\nthree\r\nfour")))
     out = formats.render(listing, OutputFormat.TSV, header=False)
     assert out == (
         "a\taid\t2020\t\tfinal\t\t\texact\tone two three  four\t\t\tfalse\ts\tpress\t2021\thttps://example.org/s\n"
@@ -361,13 +361,13 @@ def test_tsv_replaces_tabs_and_newlines_in_fields_by_spaces() -> None:
 
 
 def test_csv_keeps_a_newline_inside_quotes() -> None:
-    listing = formats.facts_listing(selection_of(text_fact("a", "one\ntwo")))
+    listing = listings.facts_listing(selection_of(text_fact("a", "one\ntwo")))
     out = formats.render(listing, OutputFormat.CSV, header=False)
     assert out == 'a,aid,2020,,final,,,exact,"one\ntwo",,,false,s,press,2021,https://example.org/s\n'
 
 
 def test_markdown_escapes_pipes() -> None:
-    listing = formats.facts_listing(selection_of(text_fact("a", "Aid | trade")))
+    listing = listings.facts_listing(selection_of(text_fact("a", "Aid | trade")))
     lines = formats.render(listing, OutputFormat.MARKDOWN).splitlines()
     assert len(lines) == 3  # header, rule, one row
     assert "Aid \\| trade" in lines[2]
@@ -375,7 +375,7 @@ def test_markdown_escapes_pipes() -> None:
     assert cells[0] == cells[1] == cells[2]  # the pipe in the text does not add a column
 
 
-def test_markdown_keeps_the_figure_with_its_qualifier(two_facts: formats.Listing) -> None:
+def test_markdown_keeps_the_figure_with_its_qualifier(two_facts: listings.Listing) -> None:
     out = formats.render(two_facts, OutputFormat.MARKDOWN)
     assert "more than $23.6 million" in out
     assert "covid-total" in out
@@ -439,21 +439,21 @@ WIDE_FIGURES = {
 }
 
 
-def table(listing: formats.Listing, width: int) -> str:
+def table(listing: listings.Listing, width: int) -> str:
     console = Console(file=io.StringIO(), width=width, color_system=None)
     return formats.render(listing, OutputFormat.TABLE, console=console)
 
 
 @pytest.fixture
-def wide(write_dataset: WriteDataset) -> formats.Listing:
-    return formats.facts_listing(query.select(dataset.load(write_dataset(WIDE))))
+def wide(write_dataset: WriteDataset) -> listings.Listing:
+    return listings.facts_listing(query.select(dataset.load(write_dataset(WIDE))))
 
 
 def first_line_with(lines: list[str], word: str) -> int:
     return next(index for index, line in enumerate(lines) if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", line))
 
 
-def test_wide_table_shows_every_id_and_figure_whole(wide: formats.Listing) -> None:
+def test_wide_table_shows_every_id_and_figure_whole(wide: listings.Listing) -> None:
     lines = table(wide, 160).splitlines()
     assert any("Figure" in line and "ID" in line for line in lines)  # a table, with its header
     for fact_id in ["venezuelan-migrants-in-colombia-2020", "covid-total", "covid-disaster", "covid-other"]:
@@ -463,7 +463,7 @@ def test_wide_table_shows_every_id_and_figure_whole(wide: formats.Listing) -> No
     assert all(len(line) <= 160 for line in lines)
 
 
-def test_narrow_table_gives_way_to_one_block_per_fact(wide: formats.Listing) -> None:
+def test_narrow_table_gives_way_to_one_block_per_fact(wide: listings.Listing) -> None:
     lines = table(wide, 60).splitlines()
     assert all(len(line) <= 60 for line in lines)
     stripped = [line.strip().removeprefix("└ ") for line in lines]  # a component's block is marked as one
@@ -476,7 +476,7 @@ def test_narrow_table_gives_way_to_one_block_per_fact(wide: formats.Listing) -> 
 
 
 @pytest.mark.parametrize("width", [160, 60])
-def test_component_is_printed_right_after_its_whole(wide: formats.Listing, width: int) -> None:
+def test_component_is_printed_right_after_its_whole(wide: listings.Listing, width: int) -> None:
     lines = table(wide, width).splitlines()
     rows = sorted(
         (first_line_with(lines, fact_id), fact_id)
@@ -486,7 +486,7 @@ def test_component_is_printed_right_after_its_whole(wide: formats.Listing, width
     assert order.index("covid-disaster") == order.index("covid-total") + 1, order
 
 
-def test_markdown_puts_a_component_right_after_its_whole(wide: formats.Listing) -> None:
+def test_markdown_puts_a_component_right_after_its_whole(wide: listings.Listing) -> None:
     lines = formats.render(wide, OutputFormat.MARKDOWN).splitlines()
     order = [line.rsplit("|", 2)[-2].strip() for line in lines[2:]]
     assert order.index("covid-disaster") == order.index("covid-total") + 1, order
@@ -499,7 +499,7 @@ NEVER_RAW = ["\x1b", "\x9b", "\u202e", "\x07"]
 
 
 @pytest.fixture
-def hostile(write_dataset: WriteDataset) -> formats.Listing:
+def hostile(write_dataset: WriteDataset) -> listings.Listing:
     text = """
     [sources.s]
     title     = "Title [link=x]"
@@ -519,11 +519,11 @@ def hostile(write_dataset: WriteDataset) -> formats.Listing:
     """
     data = dataset.load(write_dataset(text))
     assert data.facts[0].text == HOSTILE  # the dataset really holds the raw characters
-    return formats.facts_listing(query.select(data))
+    return listings.facts_listing(query.select(data))
 
 
 @pytest.mark.parametrize("width", [160, 60])
-def test_table_shows_hostile_text_literally(hostile: formats.Listing, width: int) -> None:
+def test_table_shows_hostile_text_literally(hostile: listings.Listing, width: int) -> None:
     out = table(hostile, width)
     for char in NEVER_RAW:
         assert char not in out, repr(char)
@@ -533,7 +533,7 @@ def test_table_shows_hostile_text_literally(hostile: formats.Listing, width: int
     assert "hostile" in out
 
 
-def test_markdown_shows_hostile_text_literally(hostile: formats.Listing) -> None:
+def test_markdown_shows_hostile_text_literally(hostile: listings.Listing) -> None:
     out = formats.render(hostile, OutputFormat.MARKDOWN)
     for char in NEVER_RAW:
         assert char not in out, repr(char)
@@ -543,7 +543,7 @@ def test_markdown_shows_hostile_text_literally(hostile: formats.Listing) -> None
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.JSONL])
-def test_json_round_trips_hostile_text_without_raw_controls(hostile: formats.Listing, fmt: OutputFormat) -> None:
+def test_json_round_trips_hostile_text_without_raw_controls(hostile: listings.Listing, fmt: OutputFormat) -> None:
     out = formats.render(hostile, fmt)
     for char in NEVER_RAW:
         assert char not in out, repr(char)
@@ -552,7 +552,7 @@ def test_json_round_trips_hostile_text_without_raw_controls(hostile: formats.Lis
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.CSV, OutputFormat.TSV])
-def test_delimited_formats_carry_no_raw_controls(hostile: formats.Listing, fmt: OutputFormat) -> None:
+def test_delimited_formats_carry_no_raw_controls(hostile: listings.Listing, fmt: OutputFormat) -> None:
     out = formats.render(hostile, fmt)
     for char in NEVER_RAW:
         assert char not in out, repr(char)

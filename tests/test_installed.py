@@ -252,10 +252,10 @@ def test_a_piped_listing_from_the_cache_loads_only_what_it_uses(tmp_path: Path) 
     result = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     modules = set(result.stderr.splitlines())
     assert {module for module in modules if module.split(".")[0] == "usco"} == {
-        "usco", "usco.version", "usco.model", "usco.text", "usco.fields", "usco.reading",
+        "usco", "usco.version", "usco.model", "usco.text", "usco.fields", "usco.records", "usco.reading",
         "usco.dataset", "usco.dataset.load", "usco.dataset.cache",
         "usco.query", "usco.query.select", "usco.api",
-        "usco.render", "usco.render.formats",
+        "usco.render", "usco.render.formats", "usco.render.listings",
         "usco.cli", "usco.cli.app", "usco.cli.streams", "usco.cli.boundary", "usco.cli.options", "usco.cli.listings",
     }  # fmt: skip
     assert not modules & {"tomllib", "tomli", "rich", "openpyxl", "csv", "typer.rich_utils"}

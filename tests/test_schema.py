@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import SMALL
+from usco import records
 from usco.dataset import load as dataset
 from usco.model import Qualifier, SourceKind, Status, Topic
 from usco.query import select as query
 from usco.query.select import View
-from usco.render import formats
+from usco.render import formats, listings
 from usco.render.formats import OutputFormat
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed (pip install -e '.[test]')")
@@ -44,7 +45,7 @@ def test_every_fact_of_the_official_series_is_valid(validator: Any, series: quer
     assert series.rows, "the series have facts"
     assert any(row.superseded_by for row in series.rows), "history includes superseded versions"
     assert {row.fact.status for row in series.rows} >= {Status.PARTIAL, Status.PROVISIONAL}, "non-final figures"
-    invalid = {row.fact.id: found for row in series.rows if (found := problems(validator, formats.fact_object(row)))}
+    invalid = {row.fact.id: found for row in series.rows if (found := problems(validator, records.fact_object(row)))}
     assert invalid == {}
 
 
@@ -52,7 +53,7 @@ def test_every_fact_of_the_official_series_is_valid(validator: Any, series: quer
 @pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.JSONL])
 def test_printed_output_is_valid(validator: Any, series: query.Selection, fmt: OutputFormat) -> None:
     """What a script reads: the printed text parsed back, not only the dict before printing."""
-    text = formats.render(formats.facts_listing(series, history=True), fmt)
+    text = formats.render(listings.facts_listing(series, history=True), fmt)
     objects = json.loads(text) if fmt is OutputFormat.JSON else [json.loads(line) for line in text.splitlines()]
     assert len(objects) == len(series.rows)
     assert [found for obj in objects if (found := problems(validator, obj))] == []
@@ -61,7 +62,7 @@ def test_printed_output_is_valid(validator: Any, series: query.Selection, fmt: O
 def test_small_dataset_facts_are_valid(validator: Any, small: Path) -> None:
     """Nulls where a fact has no value, end, measure or part_of, or its source no kind; a component with its whole."""
     for row in query.select(dataset.load(small)).rows:
-        assert problems(validator, formats.fact_object(row)) == []
+        assert problems(validator, records.fact_object(row)) == []
 
 
 def test_regional_fact_with_a_copy_of_its_source_is_valid(validator: Any, write_dataset: Any) -> None:
@@ -72,7 +73,7 @@ def test_regional_fact_with_a_copy_of_its_source_is_valid(validator: Any, write_
         'regional = true\nsource = "s"\n'
     )
     (row,) = query.select(dataset.load(path)).rows
-    obj = formats.fact_object(row)
+    obj = records.fact_object(row)
     assert (obj["regional"], obj["source"]["kind"], obj["source"]["copy_url"]) == (
         True,
         "press",
@@ -88,7 +89,7 @@ def _good(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     small.write_text(SMALL, encoding="utf-8")
     rows = query.select(dataset.load(small)).rows
     row = next(row for row in rows if row.fact.measure is not None and row.fact.end is not None)
-    return formats.fact_object(row)
+    return records.fact_object(row)
 
 
 @pytest.fixture

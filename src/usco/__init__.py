@@ -79,9 +79,9 @@ if TYPE_CHECKING:
         Source,
         UscoError,
     )
-    from usco.query.select import Row
+    from usco.records import Row
 
-_HOMES = {"ArgumentError": "api", "Data": "api", "load": "api", "Row": "query.select"}
+_HOMES = {"ArgumentError": "api", "Data": "api", "load": "api", "Row": "records"}
 
 
 def __getattr__(name: str) -> Any:

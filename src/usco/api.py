@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, TypeAlias
 from usco.dataset import load as _dataset
 from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic
 from usco.query import select as query
-from usco.query.select import Filters, Row, Selection, View
+from usco.query.select import Filters, Selection, View
+from usco.records import Row
 
 if TYPE_CHECKING:
     from usco.query.summaries import Detail, SeriesTable

@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 
 from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, plain
 from usco.model import Measure, OutputError, PartialDate, Source, UscoError
-from usco.query.select import Row, Selection
+from usco.query.select import Selection
+from usco.records import Row
 
 
 class ExportError(UscoError):

@@ -1,12 +1,13 @@
 """The fields of a source, a measure and a fact, declared once.
 
 Each declaration says what the field is called, what kind of value it holds (which
-decides how the loader reads it from TOML and how every output writes it) and whether
-it is required. The loader's field checks, the cache, the JSON objects, the CSV/TSV
-columns, the SQLite and Data Package schemas and the JSON Schema are all derived from
-these tuples, so adding a field is one line here, its attribute on the type in
-usco.model, and its rule in usco.dataset.validate; tests/test_fields.py proves that every output
-carries every field.
+decides how the loader reads it from TOML and how every output writes it), whether it
+is required, and where the flat formats and `show` put it. The loader's field checks,
+the cache, the JSON objects, the CSV/TSV columns, `show`'s lines, the SQLite and Data
+Package schemas and the JSON Schema are all derived from these tuples (usco.records
+builds a row's shapes), so adding a field is one declaration here, its attribute on the
+type in usco.model, and its rule in usco.dataset.validate if it has one;
+tests/test_fields.py and tests/test_new_field.py prove that every output carries it.
 """
 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
@@ -41,21 +42,49 @@ class Field(NamedTuple):
     default: Any = None  # the value a missing optional field takes
     refers_to: str | None = None  # for REF: "sources", "measures" or "facts"
     in_fact: bool = True  # a source field that the fact object's `source` carries
-    flat: bool = True  # a column of a csv/tsv listing
+    # A fact's places in the flat formats and in `show`: 1, 2, ... among the fact's own
+    # columns (then its source's, each named "source_" + name) and among show's lines
+    # (likewise); None where it is not one. usco.records orders the shapes by them.
+    column: int | None = None  # a column of a csv/tsv fact listing
+    show: int | None = None  # a line of `usco show ID`
+    show_as: Callable[[Any], str] | None = None  # how show words the plain value, if not as csv writes it
+
+    @property
+    def flat(self) -> bool:
+        """A column of a csv/tsv fact listing."""
+        return self.column is not None
+
+
+def _yes(meaning: str) -> Callable[[Any], str]:
+    """A flag as show words it: "yes: <meaning>", or nothing."""
+    return lambda value: f"yes: {meaning}" if value else ""
+
+
+def _or(missing: str) -> Callable[[Any], str]:
+    """A value as csv writes it, or *missing* ("unknown", "undated") where there is none."""
+    return lambda value: missing if value is None else cell(value)
+
+
+def _listed(values: Any) -> str:
+    return ", ".join(values)
 
 
 K = Kind
+# `column` and `show` place a source's fields among a fact's "source_" columns and lines.
 SOURCE_FIELDS: tuple[Field, ...] = (
-    Field("id", K.KEY, True, "the key in [sources]"),
-    Field("title", K.TEXT, True, "the document's title"),
-    Field("publisher", K.TEXT, True, "who published it"),
-    Field("kind", K.CHOICE, False, "government, intergovernmental, press or other", SourceKind),
-    Field("url", K.URL, True, "where it is published"),
-    Field("copy_url", K.URL, False, "a permanent copy of exactly what was read"),
+    Field("id", K.KEY, True, "the key in [sources]", column=1),  # its line is the fact's `source`
+    Field("title", K.TEXT, True, "the document's title", show=1),
+    Field("publisher", K.TEXT, True, "who published it", show=2),
+    Field("kind", K.CHOICE, False, "government, intergovernmental, press or other", SourceKind,
+          column=2, show=3, show_as=_or("unknown")),
+    Field("url", K.URL, True, "where it is published", column=4, show=6),
+    Field("copy_url", K.URL, False, "a permanent copy of exactly what was read", show=7),
     Field("short", K.TEXT, False, "a short name for tables", in_fact=False),
-    Field("date", K.DATE, False, "publication date: YYYY, YYYY-MM or YYYY-MM-DD"),
-    Field("date_note", K.TEXT, False, "how the date was established when the document prints none", in_fact=False),
-)
+    Field("date", K.DATE, False, "publication date: YYYY, YYYY-MM or YYYY-MM-DD", column=3, show=4,
+          show_as=_or("undated")),
+    Field("date_note", K.TEXT, False, "how the date was established when the document prints none", in_fact=False,
+          show=5),
+)  # fmt: skip
 
 MEASURE_FIELDS: tuple[Field, ...] = (
     Field("id", K.KEY, True, "the key in [measures]"),
@@ -64,22 +93,27 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field("period", K.CHOICE, False, "what one period is", PeriodKind),
 )
 
+# The JSON object's order is this one. usco.records adds what is not a field: "figure" and
+# "superseded_by", and show's "period", which says `date` and `end` in one line.
 FACT_FIELDS: tuple[Field, ...] = (
-    Field("id", K.KEY, True, "unique, stable, kebab-case; scripts rely on it"),
-    Field("topic", K.CHOICE, True, "what the fact is about", Topic),
-    Field("text", K.LINE, True, "the fact in words, one line"),
-    Field("value", K.NUMBER, False, "the figure as stated, never rounded"),
-    Field("unit", K.TEXT, False, "the unit of value"),
-    Field("qualifier", K.CHOICE, False, "how exact the figure is", Qualifier, Qualifier.EXACT),
-    Field("date", K.DATE, True, "when the figure or event holds; a period's start"),
-    Field("end", K.DATE, False, "the end of the period (a partial figure: the last day or month it covers)"),
-    Field("status", K.CHOICE, False, "how final the figure is", Status, Status.FINAL),
-    Field("regional", K.BOOL, False, "the figure covers more countries than Colombia", default=False),
-    Field("measure", K.REF, False, "the series this figure belongs to", refers_to="measures"),
-    Field("part_of", K.REF, False, "the id of the larger figure this is a component of", refers_to="facts"),
-    Field("tags", K.TAGS, False, "words to find the fact by", default=(), flat=False),
-    Field("source", K.REF, True, "the document that says it", refers_to="sources"),
-)
+    Field("id", K.KEY, True, "unique, stable, kebab-case; scripts rely on it", column=1, show=1),
+    Field("topic", K.CHOICE, True, "what the fact is about", Topic, column=2, show=8),
+    Field("text", K.LINE, True, "the fact in words, one line", column=9, show=2),
+    Field("value", K.NUMBER, False, "the figure as stated, never rounded", column=6, show=3),
+    Field("unit", K.TEXT, False, "the unit of value", column=7, show=4),
+    Field("qualifier", K.CHOICE, False, "how exact the figure is", Qualifier, Qualifier.EXACT, column=8, show=5),
+    Field("date", K.DATE, True, "when the figure or event holds; a period's start", column=3),
+    Field("end", K.DATE, False, "the end of the period (a partial figure: the last day or month it covers)",
+          column=4),
+    Field("status", K.CHOICE, False, "how final the figure is", Status, Status.FINAL, column=5, show=6),
+    Field("regional", K.BOOL, False, "the figure covers more countries than Colombia", default=False,
+          column=12, show=7, show_as=_yes("covers more countries than Colombia")),
+    Field("measure", K.REF, False, "the series this figure belongs to", refers_to="measures", column=10, show=10),
+    Field("part_of", K.REF, False, "the id of the larger figure this is a component of", refers_to="facts",
+          column=11, show=11),  # show: the whole's id and figure, as for any reference to a fact
+    Field("tags", K.TAGS, False, "words to find the fact by", default=(), show=9, show_as=_listed),  # not flat
+    Field("source", K.REF, True, "the document that says it", refers_to="sources", show=12),  # column: source_id
+)  # fmt: skip
 
 FIELDS_OF = {"source": SOURCE_FIELDS, "measure": MEASURE_FIELDS, "fact": FACT_FIELDS}
 

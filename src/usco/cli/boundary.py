@@ -14,7 +14,8 @@ from typing import Any, NoReturn, Optional
 import typer
 
 from usco.model import DatasetError, DatasetReadError, UscoError
-from usco.render.formats import Listing, OutputFormat
+from usco.render.formats import OutputFormat
+from usco.render.listings import Listing
 from usco.text import visible
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.

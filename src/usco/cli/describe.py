@@ -69,7 +69,7 @@ def series_command(
       usco series us-goods-exports us-goods-imports --history
       usco series aid-obligations --as-of 2023-01-01 -f csv
     """
-    from usco.render.formats import series_listing
+    from usco.render.listings import series_listing
 
     since, until, view = options.filters.since, options.filters.until, options.view
     with boundary():
@@ -90,7 +90,7 @@ def sources(ctx: typer.Context, options: Options) -> None:
       usco sources --topic aid -f json | jq '.[].url'
     """
     from usco.query import summaries
-    from usco.render.formats import sources_listing
+    from usco.render.listings import sources_listing
 
     # A source gives its facts whether or not a later document revised them: count all versions.
     view = options.view._replace(history=True, limit=None)  # --limit cuts the list of sources
@@ -109,7 +109,7 @@ def topics(ctx: typer.Context, options: Options) -> None:
       usco topics --since 2016
     """
     from usco.query import summaries
-    from usco.render.formats import topics_listing
+    from usco.render.listings import topics_listing
 
     view = options.view._replace(limit=None)  # --limit cuts the list of counts
     with boundary():
@@ -128,7 +128,7 @@ def tags(ctx: typer.Context, options: Options) -> None:
       usco facts --tag covid
     """
     from usco.query import summaries
-    from usco.render.formats import tags_listing
+    from usco.render.listings import tags_listing
 
     view = options.view._replace(limit=None)  # --limit cuts the list of counts
     with boundary():
@@ -147,7 +147,7 @@ def measures(ctx: typer.Context, options: Options) -> None:
       usco series aid-obligations
     """
     from usco.query import summaries
-    from usco.render.formats import measures_listing
+    from usco.render.listings import measures_listing
 
     view = options.view._replace(limit=None)  # --limit cuts the list of counts
     with boundary():

@@ -36,12 +36,12 @@ def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: 
         data = load_data(ctx)
         selection = data.select(filters=filters, view=options.view)
         if output_format(options.fmt) is not OutputFormat.TABLE:
-            from usco.render.formats import facts_listing
+            from usco.render.listings import facts_listing
 
             options.emit(facts_listing(selection, history=history))
             return
         from usco.query import summaries
-        from usco.render.formats import facts_listing, series_listing
+        from usco.render.listings import facts_listing, series_listing
 
         known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
         chosen = {measure.id for measure in known}
@@ -100,7 +100,7 @@ def timeline(
       usco timeline --all --since 2016
       usco timeline --topic security --since 2019
     """
-    from usco.render.formats import facts_listing
+    from usco.render.listings import facts_listing
 
     filters = options.filters
     if not filters.topics and not all_facts:
@@ -121,7 +121,7 @@ def facts(ctx: typer.Context, options: Options) -> None:
       usco facts --source-kind government --since 2025
       usco facts --measure aid-obligations --since 2020 --until 2020 --history
     """
-    from usco.render.formats import facts_listing
+    from usco.render.listings import facts_listing
 
     with boundary():
         selection = load_data(ctx).select(filters=options.filters, view=options.view)
@@ -143,7 +143,7 @@ def search(
       usco search 344          (finds "more than $344 million")
       usco search coca --topic security -f json
     """
-    from usco.render.formats import facts_listing
+    from usco.render.listings import facts_listing
 
     filters = options.filters._replace(words=tuple(words))
     with boundary():

@@ -22,7 +22,8 @@ from usco.cli.boundary import emit
 from usco.dataset import load as dataset
 from usco.model import PartialDate, SourceKind, Topic, UscoError
 from usco.query.select import Filters, View
-from usco.render.formats import Listing, OutputFormat
+from usco.render.formats import OutputFormat
+from usco.render.listings import Listing
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
 # ruff: noqa: UP045

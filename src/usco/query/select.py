@@ -12,9 +12,10 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Status, Topic
+from usco.records import Row as Row  # its home is usco.records; usco.query.select.Row stays for one release
 from usco.text import figure
 
 
@@ -44,21 +45,6 @@ class View(NamedTuple):
     history: bool = False
     latest: bool = False
     limit: int | None = None
-
-
-class Row(NamedTuple):
-    """A fact as a listing shows it: with its source, its measure and the version that superseded it."""
-
-    fact: Fact
-    source: Source
-    superseded_by: str | None = None
-    measure: Measure | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fact as `-f json` prints it (design §4)."""
-        from usco.render.formats import fact_object
-
-        return fact_object(self)
 
 
 class Selection(NamedTuple):

@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from usco import text
 from usco.model import Fact, Measure, PeriodKind, Qualifier, Source, Status
-from usco.query.select import Row, Selection, source_recency
+from usco.query.select import Selection, source_recency
+from usco.records import Row
 
 
 class Bar(NamedTuple):

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from usco.render.formats import Listing
+    from usco.render.listings import Listing
 
 FINAL_BLOCK = "█"
 NOT_FINAL_BLOCK = "▒"  # partial, provisional or planned
@@ -194,7 +194,7 @@ def chart_listing(series: Series, *, history: bool = False) -> Listing:
     Gaps are no data: they are drawn, not listed. With *history*, a last column
     `superseded_by`, as in the fact listings.
     """
-    from usco.render.formats import Listing
+    from usco.render.listings import Listing
 
     header = CHART_COLUMNS + (("superseded_by",) if history else ())
     objects: list[dict[str, Any]] = []

@@ -1,0 +1,244 @@
+"""The facts as Rich draws them: a table, one card a fact on a narrow terminal, the timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from usco.query.select import depths
+from usco.records import Row
+from usco.render.table import DIM, FIGURE_STYLE, ID_STYLE, MARK, cell_text, print_whole, print_wrapped
+from usco.text import date_text, figure, kind_label, period, plural, source_label, status_mark, visible, when
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+_TEXT_MIN = 20
+_SOURCE_MIN = 12
+_PERIOD_MIN = 12  # "2016 – 2020-09-18" may wrap after the dash; "2020-09-19," may not break
+
+
+def _two_lines(first: str, second: str, style: str) -> Text:
+    from rich.text import Text
+
+    text = Text(visible(first), style=style)
+    text.append("\n" + visible(second))
+    return text
+
+
+def _notes(row: Row, shown: set[str]) -> str:
+    """What a fact's row must say besides its text: superseded, regional, the whole it belongs to."""
+    notes = []
+    if row.fact.part_of and row.fact.part_of not in shown:
+        notes.append(f"part of {row.fact.part_of}")
+    if row.fact.regional:
+        notes.append("regional: covers more countries than Colombia")
+    if row.superseded_by:
+        notes.append(f"superseded by {row.superseded_by}")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+class _FactLayout(NamedTuple):
+    span: int
+    figures: int
+    text: int
+    source: int
+    ids: int | None  # None: each id goes on its own line under the text, in the Fact column
+
+
+def _fact_widths(console: Console, rows: Sequence[Row], levels: dict[str, int]) -> _FactLayout | None:
+    """Widths of When, Figure, Fact, Source (and ID) that fit the terminal, or None if no table fits.
+
+    Ids and figures get their full width; the period, the source and the text wrap. Where an
+    ID column leaves the text too little room, each id goes under its text instead, still whole.
+    Widths are set here rather than left to Rich, which shrinks every column when short of room.
+    """
+    from rich.cells import cell_len  # terminal columns: a CJK character or an emoji takes two
+
+    ids = max(len("ID"), *(cell_len(visible(row.fact.id)) for row in rows))
+    nested_ids = max(cell_len(visible(row.fact.id)) + 2 * levels[row.fact.id] + 2 for row in rows)
+    figures = max(len("Figure"), *(cell_len(visible(figure(row.fact))) + 2 * levels[row.fact.id] for row in rows))
+    periods = max(cell_len(visible(when(row.fact, row.measure))) for row in rows)
+    labels = max(cell_len(visible(row.source.name)) for row in rows)
+    # padding 2 a column, rules and edges, 1 spare
+    room = console.width - 17 - ids - figures
+    span = periods if room - periods >= _TEXT_MIN + _SOURCE_MIN else min(periods, _PERIOD_MIN)
+    room -= span
+    source = min(max(labels, 10), max(_SOURCE_MIN, room - 30))  # the text keeps 30 columns if it can
+    if room - source >= _TEXT_MIN:
+        return _FactLayout(span, figures, room - source, source, ids)
+    # no ID or Source column: the id and the source go on lines of their own under the text
+    room = console.width - 11 - figures
+    least = max(_TEXT_MIN, nested_ids)
+    span = periods if room - periods >= least else min(periods, _PERIOD_MIN)
+    room -= span
+    return _FactLayout(span, figures, room, 0, None) if room >= least else None
+
+
+def draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None:
+    if not rows:
+        return
+    levels = depths(rows)
+    layout = _fact_widths(console, rows, levels)
+    if layout is None:
+        _draw_fact_cards(console, rows, levels, history=history)
+        return
+    from rich import box
+    from rich.table import Table
+
+    shown = {row.fact.id for row in rows}
+    table = Table(box=box.SIMPLE_HEAD, caption=_facts_caption(rows, history), caption_justify="left")
+    # "fold": a word longer than its column breaks across lines instead of being cut with "…"
+    table.add_column("When", width=layout.span, overflow="fold")
+    table.add_column("Figure", no_wrap=True, justify="right", width=layout.figures)
+    table.add_column("Fact" if layout.ids else "Fact, ID, source", width=layout.text, overflow="fold")
+    if layout.ids:
+        table.add_column("Source", width=layout.source, overflow="fold")
+        table.add_column("ID", no_wrap=True, width=layout.ids, style=ID_STYLE)
+    for row in rows:
+        indent = "  " * levels[row.fact.id]
+        style = DIM if row.superseded_by else ""
+        text = row.fact.text + _notes(row, shown)
+        fact = cell_text(text, style)
+        said = f"{date_text(row.source.date) or 'undated'}, {kind_label(row.source)}"
+        if not layout.ids:
+            fact.append("\n" + visible(row.fact.id), style=ID_STYLE if not style else DIM)
+            fact.append("\n" + visible(f"{row.source.name} ({said})"), style=DIM)
+        cells = [
+            cell_text(when(row.fact, row.measure), style or (MARK if status_mark(row.fact) else "")),
+            cell_text(indent + figure(row.fact), style or FIGURE_STYLE),
+            _under_whole(fact, levels[row.fact.id]),
+        ]
+        if layout.ids:
+            cells.append(_two_lines(row.source.name, said, DIM))
+            cells.append(cell_text(row.fact.id, style or ID_STYLE))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _under_whole(text: Text, level: int) -> Any:
+    """A component's cell: "└ " and its lines indented under its whole's, wrapped lines too."""
+    if not level:
+        return text
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row("  " * (level - 1) + "└", text)
+    return grid
+
+
+def _facts_caption(rows: Sequence[Row], history: bool) -> str:
+    superseded = sum(1 for row in rows if row.superseded_by)
+    caption = plural(len(rows), "fact") + (f", {superseded} superseded" if history else "")
+    return caption + " · usco show ID for sources"
+
+
+def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, int], *, history: bool = False) -> None:
+    """One card per fact, for terminals too narrow for a table that keeps ids and figures whole.
+
+    A component's card sits under its whole's, indented, with its └. The id and the figure
+    are never broken: an id wider than the terminal is left for the terminal to wrap.
+    """
+    from rich.text import Text
+
+    shown = {row.fact.id for row in rows}
+    for row in rows:
+        indent = 2 * levels[row.fact.id]
+        dim = bool(row.superseded_by)
+        print_whole(
+            console, Text(("└ " if indent else "") + visible(row.fact.id), style=DIM if dim else ID_STYLE), indent
+        )
+        notes = _notes(row, shown).strip()
+        if notes:
+            print_wrapped(console, Text(visible(notes), style=DIM), indent + 2)
+        period = Text(visible(when(row.fact, row.measure)), style=DIM if dim else "")
+        if row.fact.value is not None:
+            shown_figure = Text(visible(figure(row.fact)), style=DIM if dim else FIGURE_STYLE)
+            if indent + 2 + period.cell_len + 2 + shown_figure.cell_len <= console.width:
+                period.append("  ")
+                period.append_text(shown_figure)
+            else:
+                print_wrapped(console, period, indent + 2)
+                period = shown_figure
+        print_wrapped(console, period, indent + 2)
+        print_wrapped(console, Text(visible(row.fact.text), style=DIM if dim else ""), indent + 2)
+        source = f"{source_label(row.source)}, {kind_label(row.source)}"
+        print_wrapped(console, Text(visible(source), style=DIM), indent + 2)
+        console.print()
+    console.print(Text(_facts_caption(rows, history), style=DIM))
+
+
+def timeline_date(row: Row, year: str) -> str:
+    """When an event happened, under the heading *year*: "02-22 – 02-23", "to 09-18", "" for the year itself.
+
+    Fiscal years keep their label ("FY2019"); an end in another year keeps its year.
+    """
+    fact = row.fact
+    measure = row.measure
+    if measure is not None and measure.period.value == "fiscal_year" and fact.date.precision == 1:
+        return period(fact, measure)
+    start = str(fact.date)[5:]
+    if fact.end is None:
+        return start
+    end = str(fact.end)
+    end = end[5:] if end[:4] == year and len(end) > 4 else end
+    if fact.end == fact.date:
+        return f"to {end} (start not given)"
+    return f"{start} – {end}" if start else f"to {end}"
+
+
+def draw_timeline(console: Console, rows: Sequence[Row]) -> None:
+    """Years as headings, events under them: the date within the year, the text, the id.
+
+    The text gets the width that is left; on a narrow terminal it goes under its date.
+    """
+    if not rows:
+        return
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    years = [str(row.fact.date)[:4] for row in rows]
+    dates = [visible(timeline_date(row, year)) for row, year in zip(rows, years, strict=True)]
+    date_width = max(cell_len(date) for date in dates)
+    beside = console.width - 2 - date_width - 4 >= max(_TEXT_MIN, 30)
+    previous = None
+    for row, year, date in zip(rows, years, dates, strict=True):
+        fact = row.fact
+        if year != previous:
+            if previous is not None:
+                console.print()
+            console.print(Text(year, style="bold"))
+            previous = year
+        event = Text(visible(fact.text))
+        if fact.value is not None:  # on a line of its own, so that it is not broken
+            event.append("\n" + visible(figure(fact)), style=FIGURE_STYLE)
+        if status_mark(fact):
+            event.append(f" ({status_mark(fact)})", style=MARK)
+        ident = Text(visible(fact.id), style=ID_STYLE)
+        if beside:
+            grid = Table.grid(padding=(0, 1, 0, 0), pad_edge=False)
+            grid.add_column(no_wrap=True, width=date_width + 3, style=DIM)
+            grid.add_column(no_wrap=True, width=1, style=DIM)
+            grid.add_column()
+            if ident.cell_len <= console.width - 2 - date_width - 4:
+                event.append("\n")
+                event.append_text(ident)
+                ident = Text()
+            grid.add_row("  " + date, "•", event)
+            console.print(grid)
+        elif date:
+            console.print(Text("• " + date, style=DIM))
+            print_wrapped(console, event, 2)
+        else:
+            grid = Table.grid(padding=(0, 1, 0, 0), pad_edge=False)
+            grid.add_column(no_wrap=True, width=1, style=DIM)
+            grid.add_column()
+            grid.add_row("•", event)
+            console.print(grid)
+        if ident.plain:
+            print_whole(console, ident, 2 + (date_width + 4 if beside else 0))
+    console.print(Text(plural(len(rows), "event") + " · usco show ID for sources", style=DIM))

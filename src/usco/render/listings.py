@@ -1,0 +1,203 @@
+"""Every result as a Listing: the shapes a command's output takes, for usco.render.formats to write.
+
+A Listing holds a result's flat records (csv, tsv), its JSON objects, its Rich view and
+its markdown; a fact's shapes come from usco.records. The Rich views are imported only
+when a table is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from usco.fields import SOURCE_FIELDS, plain
+from usco.records import FACT_COLUMNS, Row, fact_object, flat_record, show_lines, source_object
+from usco.text import date_text, figure, period, plural, source_label, when
+
+if TYPE_CHECKING:
+    from rich.console import Console  # noqa: TID251 - a type only; the views draw
+
+    from usco.query.select import Selection
+    from usco.query.summaries import Detail, MeasureSummary, SeriesTable, SourceCount, TagCount
+
+
+class Listing(NamedTuple):
+    """One result in every shape the formats need."""
+
+    header: tuple[str, ...]
+    records: list[tuple[Any, ...]]  # flat values for csv/tsv
+    objects: list[dict[str, Any]]  # json/jsonl
+    draw: Callable[[Console], None]  # the Rich view (a function of a usco.render *_view module)
+    # Markdown may show words instead of raw values; built only when asked for.
+    markdown: Callable[[], tuple[Sequence[str], list[tuple[Any, ...]]]] | None = None
+
+
+# The Rich views, imported only when one draws (their import is start-up time).
+
+
+def _facts_view() -> Any:
+    from usco.render import facts_view
+
+    return facts_view
+
+
+def _series_view() -> Any:
+    from usco.render import series_view
+
+    return series_view
+
+
+def _summary_view() -> Any:
+    from usco.render import summary_view
+
+    return summary_view
+
+
+# ---------------------------------------------------------------- facts
+
+
+def facts_listing(selection: Selection, *, history: bool = False, timeline: bool = False) -> Listing:
+    from usco.query.select import with_components
+
+    rows = selection.rows
+    sources: dict[str, dict[str, Any]] = {}  # a listing has a few sources for many facts
+    for row in rows:
+        if row.source.id not in sources:
+            sources[row.source.id] = source_object(row)
+    objects = [fact_object(row, sources[row.source.id]) for row in rows]
+    return Listing(
+        header=FACT_COLUMNS + (("superseded_by",) if history else ()),
+        records=[flat_record(obj, history=history) for obj in objects],
+        objects=objects,
+        draw=(
+            (lambda console: _facts_view().draw_timeline(console, rows))
+            if timeline
+            else (lambda console: _facts_view().draw_facts(console, with_components(rows), history=history))
+        ),
+        markdown=lambda: (
+            ("date", "figure", "fact", "source", "id"),
+            [
+                (when(row.fact, row.measure), figure(row.fact), row.fact.text, source_label(row.source), row.fact.id)
+                for row in with_components(rows)
+            ],
+        ),
+    )
+
+
+# ---------------------------------------------------------------- summaries
+
+SOURCE_COLUMNS = ("id", "short", "title", "publisher", "kind", "date", "date_note", "url", "copy_url", "facts")
+
+
+def sources_listing(counts: list[SourceCount]) -> Listing:
+
+    objects = [
+        {field.name: plain(field, getattr(c.source, field.name)) for field in SOURCE_FIELDS} | {"facts": c.facts}
+        for c in counts
+    ]
+    records = [tuple(obj[name] for name in SOURCE_COLUMNS) for obj in objects]
+    for obj in objects:
+        del obj["short"]  # design §4: sources -f json carries no short name
+    return Listing(SOURCE_COLUMNS, records, objects, draw=lambda console: _summary_view().draw_sources(console, counts))
+
+
+def topics_listing(counts: list[tuple[Any, int]]) -> Listing:
+
+    records = [(topic.value, count) for topic, count in counts]
+    objects = [{"topic": topic, "facts": count} for topic, count in records]
+    caption = plural(len(records), "topic")
+    return Listing(
+        ("topic", "facts"),
+        records,
+        objects,
+        draw=lambda console: _summary_view().draw_simple(console, ("Topic", "Facts"), records, caption),
+    )
+
+
+def tags_listing(counts: list[TagCount]) -> Listing:
+
+    records = [(count.tag, count.facts) for count in counts]
+    objects = [{"tag": tag, "facts": facts} for tag, facts in records]
+    caption = f"{plural(len(records), 'tag')} · usco facts --tag TAG lists a tag's facts"
+    return Listing(
+        ("tag", "facts"),
+        records,
+        objects,
+        draw=lambda console: _summary_view().draw_simple(console, ("Tag", "Facts"), records, caption),
+    )
+
+
+MEASURE_COLUMNS = ("id", "label", "unit", "period", "periods", "facts", "first", "last")
+
+
+def measures_listing(summaries: list[MeasureSummary]) -> Listing:
+    records = [
+        (s.measure.id, s.measure.label, s.measure.unit, s.measure.period.value, s.periods, s.facts,
+         period(s.first, s.measure, "/"), period(s.last, s.measure, "/"))
+        for s in summaries
+    ]  # fmt: skip
+    objects = [dict(zip(MEASURE_COLUMNS, record, strict=True)) for record in records]
+    return Listing(
+        MEASURE_COLUMNS, records, objects, draw=lambda console: _summary_view().draw_measures(console, summaries)
+    )
+
+
+# ---------------------------------------------------------------- series: periods down, measures across
+
+
+def series_listing(series: SeriesTable) -> Listing:
+    """One row per period, one column per measure (design §3 `usco series`).
+
+    Machine formats are long, one figure a line (period, measure, value, status, source),
+    so that nothing is ambiguous; the table and markdown are wide.
+    """
+
+    header = ("period", "measure", "value", "unit", "qualifier", "status", "end", "fact_id", "source_id", "source_date")
+    records = []
+    objects = []
+    for line in series.lines:
+        for measure, row in zip(series.measures, line.cells, strict=True):
+            if row is None:
+                continue
+            fact = row.fact
+            records.append(
+                (line.period, measure.id, fact.value, fact.unit, fact.qualifier.value, fact.status.value,
+                 date_text(fact.end), fact.id, row.source.id, date_text(row.source.date))
+            )  # fmt: skip
+            objects.append({"period": line.period, "measure": measure.id} | fact_object(row))
+
+    def wide() -> tuple[Sequence[str], list[tuple[Any, ...]]]:
+        names = ("period", *(measure.id for measure in series.measures))
+        rows = [
+            (line.label, *(_series_view().series_cell(row) if row else "" for row in line.cells))
+            for line in series.lines
+        ]
+        return names, rows
+
+    return Listing(
+        header, records, objects, draw=lambda console: _series_view().draw_series(console, series), markdown=wide
+    )
+
+
+# ---------------------------------------------------------------- show
+
+
+def detail_object(detail: Detail) -> dict[str, Any]:
+    obj = fact_object(detail.row)
+    obj["series"] = [fact_object(row) for row in detail.series]
+    obj["components"] = [fact_object(row) for row in detail.components]
+    return obj
+
+
+def detail_pairs(detail: Detail) -> list[tuple[str, str]]:
+    """`show` as key/value lines: the fact's (usco.records), then its components and its series."""
+    pairs = show_lines(detail.row, detail.whole)
+    pairs += [("component", version_line(row)) for row in detail.components]
+    pairs += [("series", version_line(row)) for row in detail.series]
+    return pairs
+
+
+def version_line(row: Row) -> str:
+    mark = f" [superseded by {row.superseded_by}]" if row.superseded_by else ""
+    shown = figure(row.fact) or row.fact.text
+    return f"{row.fact.id}: {when(row.fact, row.measure)}: {shown} ({source_label(row.source)}){mark}"
