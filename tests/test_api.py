@@ -13,7 +13,7 @@ import pytest
 from typer.testing import Result
 
 import usco
-from tests.v2 import FULL, run, with_series
+from tests.helpers import FULL, run, with_series
 from usco.query.summaries import Detail, SeriesTable
 
 Run = Callable[..., Result]

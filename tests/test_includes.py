@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.v2 import run, write
+from tests.helpers import run, write
 from usco.dataset import load as dataset
 from usco.model import DatasetError, Problem
 

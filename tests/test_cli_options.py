@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.v2 import FULL, RAW, REPO, run, usco_script, write
+from tests.helpers import FULL, RAW, REPO, run, usco_script, write
 from usco.importers.releases import RELEASES
 
 Run = Callable[..., Result]
