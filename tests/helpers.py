@@ -1,8 +1,10 @@
-"""Datasets for the version-2 tests (design contract v2): every field, fiscal years, series files.
+"""What the tests share: the repository's paths, the installed `usco` and how to run it, datasets, commands.
 
-Hand-written TOML whose expected answers the tests state themselves; the official
-series of data/series/ are copied next to a small including file, since includes must
-stay inside the including file's folder.
+One module, so that a test file holds only its subject: where the official release files
+are (RAW) and the research reference rows (REFERENCE), the environment a subprocess of
+the installed `usco` gets, the small datasets most tests read, and every command usco has,
+read from its registry so that the sweeps over commands (help, formats, fuzzing) take a
+new command without anyone listing it. (tests/terminal.py runs usco on a pseudo-terminal.)
 """
 
 from __future__ import annotations
@@ -12,13 +14,155 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from typer._click import Command
+
+# ---------------------------------------------------------------- where things are
 
 REPO = Path(__file__).resolve().parents[1]
 SERIES = REPO / "data" / "series"
-RAW = REPO.parent.parent / "shared" / "raw"
-if not RAW.is_dir():  # a worktree under /work: the shared folder sits beside it
-    RAW = Path("/work/shared/raw")
+#: The official release files and the research reference rows live beside the repository
+#: (../shared/raw, ../shared/reference); USCO_RAW_DIR and USCO_REFERENCE_DIR point elsewhere.
+RAW = Path(os.environ.get("USCO_RAW_DIR") or REPO.parent / "shared" / "raw")
+REFERENCE = Path(os.environ.get("USCO_REFERENCE_DIR") or REPO.parent / "shared" / "reference")
+
+
+def needed(path: Path) -> Path:
+    """*path*, which a test needs: skipped when it is absent, failed when CI=true (CI always has ../shared)."""
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing (set USCO_RAW_DIR or USCO_REFERENCE_DIR)")
+        pytest.skip(f"{path} is not here (set USCO_RAW_DIR or USCO_REFERENCE_DIR)")
+    return path
+
+
+# ---------------------------------------------------------------- the installed usco
+
+#: The `usco` script installed beside this interpreter (the README's editable install, or CI's).
+USCO = str(Path(sys.executable).parent / "usco")
+#: What the test run's own environment may hold that changes usco's answers: the dataset it reads,
+#: the cache switch, colour and the terminal's size. A test that wants one passes it to environment().
+_NOT_INHERITED = ("USCO_DATA", "USCO_NO_CACHE", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES")
+HANG_GUARD = 60  # seconds: fails a test whose usco hangs, instead of the whole run; not a timer
+
+
+def environment(**extra: str) -> dict[str, str]:
+    """The environment for a subprocess of usco: this test's (its own cache directory included, see
+    conftest.py), without the settings above, plus *extra*."""
+    env = {key: value for key, value in os.environ.items() if key not in _NOT_INHERITED}
+    env.update(extra)
+    return env
+
+
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = HANG_GUARD, **options: Any) -> Any:
+    """The installed `usco ARGS` through real pipes: a CompletedProcess, its output as text unless
+    text=False. *env* defaults to environment(); *options* go to subprocess.run (cwd, preexec_fn, stdin...).
+    """
+    settings: dict[str, Any] = {"capture_output": True, "text": True, "check": False, **options}
+    try:
+        return subprocess.run([USCO, *args], env=environment() if env is None else env, timeout=timeout, **settings)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"usco {' '.join(args)[:300]} hung (no answer in {timeout} s)")
+
+
+# ---------------------------------------------------------------- datasets
+
+SOURCES = """
+[sources.sheet-2020]
+title     = "Fact sheet 2020"
+publisher = "U.S. Department of State"
+url       = "https://example.gov/2020"
+short     = "Sheet 2020"
+date      = 2020-09-18
+
+[sources.report-2023]
+title     = "Report 2023"
+publisher = "Congressional Research Service"
+url       = "https://example.gov/2023"
+date      = "2023-06"
+"""
+
+MEASURES = """
+[measures.peace-support]
+label = "Support to peace implementation"
+unit  = "USD"
+"""
+
+FACTS = """
+[[facts]]
+id        = "covid-total"
+topic     = "aid"
+text      = "COVID-19 assistance"
+value     = 23_600_000
+unit      = "USD"
+qualifier = "more_than"
+date      = "2020"
+end       = 2020-09-18
+source    = "sheet-2020"
+tags      = ["covid"]
+
+[[facts]]
+id        = "covid-part"
+topic     = "aid"
+text      = "Disaster assistance within the COVID-19 total"
+value     = 15_500_000
+unit      = "USD"
+date      = "2020"
+end       = 2020-09-18
+source    = "sheet-2020"
+part_of   = "covid-total"
+
+[[facts]]
+id        = "recognition"
+topic     = "milestone"
+text      = "The United States recognizes Colombia"
+date      = "1822"
+source    = "sheet-2020"
+tags      = ["diplomacy"]
+
+[[facts]]
+id        = "trade-2019"
+topic     = "trade"
+text      = "Two-way goods trade"
+value     = 29_000_000_000
+unit      = "USD"
+qualifier = "nearly"
+date      = "2019"
+source    = "sheet-2020"
+
+[[facts]]
+id        = "peace-2020"
+topic     = "aid"
+text      = "Peace support since 2016"
+value     = 1_000_000_000
+unit      = "USD"
+qualifier = "more_than"
+date      = "2016"
+end       = 2020-09-18
+source    = "sheet-2020"
+measure   = "peace-support"
+
+[[facts]]
+id        = "peace-2023"
+topic     = "aid"
+text      = "Peace support since 2017"
+value     = 1_500_000_000
+unit      = "USD"
+qualifier = "more_than"
+date      = "2017"
+end       = 2023-06-14
+source    = "report-2023"
+measure   = "peace-support"
+"""
+
+#: A valid dataset used by most tests: 6 facts, 2 sources, 1 measure.
+SMALL = SOURCES + MEASURES + FACTS
 
 #: Every field of a source, a measure and a fact with a value other than its default.
 #: Line numbers are stated where tests use them; count them here if you edit this.
@@ -110,6 +254,7 @@ source    = "gov-2024"
 
 
 def write(folder: Path, name: str, text: str) -> Path:
+    """*text*, dedented, in *folder*/*name* (folders made as needed); its path."""
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -117,7 +262,10 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def with_series(folder: Path, *names: str, extra: str = "", name: str = "facts.toml") -> Path:
-    """A dataset in *folder* that includes copies of data/series/*names* (globs), plus *extra* TOML."""
+    """A dataset in *folder* that includes copies of data/series/*names* (globs), plus *extra* TOML.
+
+    Copies, because includes must stay inside the including file's folder.
+    """
     chosen = sorted({path for pattern in names for path in SERIES.glob(pattern)})
     assert chosen, f"no series file matches {names}"
     for path in chosen:
@@ -126,15 +274,45 @@ def with_series(folder: Path, *names: str, extra: str = "", name: str = "facts.t
     return write(folder, name, f"include = [{include}]\n" + textwrap.dedent(extra))
 
 
-def usco_script() -> Path:
-    """The installed `usco` beside this interpreter."""
-    return Path(sys.executable).with_name("usco")
+# ---------------------------------------------------------------- every command, from the registry
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed usco through a real pipe (its environment: this test's, cache included)."""
-    env = {**os.environ, "NO_COLOR": "1"}
-    env.pop("USCO_DATA", None)
-    return subprocess.run(
-        [str(usco_script()), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120, check=False
-    )
+@cache
+def commands() -> dict[tuple[str, ...], Command]:
+    """Every command a user can run, by its words (("aid",), ("import", "census-trade"), ...), and its
+    click command (its options and arguments).
+
+    Read from usco's registry: usco.cli.app.COMMAND_HOMES names the top-level commands, the typer
+    app built from it (register_every_command) gives their options and the subcommands of groups
+    such as `import` and `export`.
+    """
+    import typer.main
+
+    from usco.cli.app import COMMAND_HOMES, register_every_command
+
+    root = typer.main.get_command(register_every_command())
+    found: dict[tuple[str, ...], Command] = {}
+
+    def walk(command: Any, words: tuple[str, ...]) -> None:
+        subcommands = getattr(command, "commands", None)
+        if subcommands is None:
+            found[words] = command
+            return
+        for name, subcommand in subcommands.items():
+            walk(subcommand, (*words, name))
+
+    walk(root, ())
+    assert {words[0] for words in found} == set(COMMAND_HOMES), "the app and COMMAND_HOMES disagree"
+    return found
+
+
+def options(command: Command) -> dict[str, bool]:
+    """Each spelling of *command*'s options ("--format", "-f", ...) and whether it is a flag."""
+    return {name: bool(getattr(param, "is_flag", False))
+            for param in command.params if param.param_type_name == "option"
+            for name in (*param.opts, *param.secondary_opts)}  # fmt: skip
+
+
+def arguments(command: Command) -> list[Any]:
+    """*command*'s positional arguments (click parameters: .name, .nargs, .required)."""
+    return [param for param in command.params if param.param_type_name == "argument"]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import REPO
 from usco.dataset import load as dataset
 from usco.model import DatasetError
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"
+BENCH = REPO / "bench" / "run.py"
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.conftest import SMALL
+from tests.helpers import SMALL
 
 Usco = Callable[..., Result]
 Write = Callable[[str], Path]

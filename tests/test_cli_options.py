@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
-from tests.helpers import FULL, RAW, REPO, run, usco_script, write
+from tests.helpers import FULL, RAW, REPO, environment, needed, run, write
 from usco.importers.releases import RELEASES
 
 Run = Callable[..., Result]
@@ -205,13 +204,7 @@ def test_global_options_work_before_or_after_the_command(full: Path, argv: list[
 
 @pytest.mark.slow
 def test_usco_data_environment_variable(full: Path) -> None:
-    import subprocess
-
-    env = {**os.environ, "USCO_DATA": str(full)}
-    result = subprocess.run(
-        [str(usco_script()), "facts", "-f", "csv", "--topic", "trade"], capture_output=True, text=True, env=env,
-        check=False,
-    )  # fmt: skip
+    result = run("facts", "-f", "csv", "--topic", "trade", env=environment(USCO_DATA=str(full)))
     assert result.returncode == 0, result.stderr
     assert ids(result.stdout) == ["exports-2022"]
 
@@ -291,10 +284,7 @@ FA_RAW = RAW / FA.raw
 
 
 def need_raw() -> None:
-    if not FA_RAW.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{FA_RAW} is missing")
-        pytest.skip(f"{FA_RAW} is not here")
+    needed(FA_RAW)
 
 
 def import_args(raw: Path, output: Path | None = None) -> list[str]:

@@ -23,7 +23,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from tests.conftest import SMALL, app
+from tests.conftest import app
+from tests.helpers import SMALL
 from tests.hypothesis_profiles import case_summary, examples, tally
 from tests.test_fuzz_loader import toml_document
 from usco.dataset import load as dataset

@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import resource
 import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import SOURCES
+from tests.helpers import SOURCES, environment, run
 from tests.terminal import run_in_pty
 from usco import reading
-
-USCO = str(Path(sys.executable).parent / "usco")
 
 pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
 GENEROUS = 600  # seconds: a guard against a hang or a quadratic blow-up, not a timer
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS")}
-    env.update(extra)
-    return env
-
-
-def _run(*args: str, preexec_fn: object = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [USCO, *args],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        timeout=GENEROUS,
-        preexec_fn=preexec_fn,  # type: ignore[arg-type]
-    )
+def _run(*args: str, **options: Any) -> subprocess.CompletedProcess[str]:
+    return run(*args, timeout=GENEROUS, **options)
 
 
 def _chain(path: Path, count: int, *, cycle: bool = False) -> Path:
@@ -67,7 +51,7 @@ def test_a_10000_deep_chain_works_in_check_and_every_format(tmp_path: Path) -> N
 def test_a_10000_deep_chain_on_a_terminal(tmp_path: Path) -> None:
     data = _chain(tmp_path / "chain.toml", 10_000)
     for command in (["facts"], ["aid"], ["show", "f-9999"]):
-        code, screen = run_in_pty(["--data", str(data), *command], _env(), hang_guard=GENEROUS)
+        code, screen = run_in_pty(["--data", str(data), *command], environment(), hang_guard=GENEROUS)
         assert code == 0 and "Traceback" not in screen and "RecursionError" not in screen, command
 
 
@@ -77,7 +61,7 @@ def test_a_1000_deep_chain_renders_markdown_and_the_table(tmp_path: Path) -> Non
     for args in (["facts", "-f", "markdown"], ["aid", "-f", "markdown"], ["facts", "-f", "table"]):
         result = _run("--data", str(data), *args)
         assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr[-300:])
-    code, screen = run_in_pty(["--data", str(data), "facts"], _env())
+    code, screen = run_in_pty(["--data", str(data), "facts"], environment())
     assert code == 0 and "Traceback" not in screen
 
 

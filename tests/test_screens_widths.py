@@ -9,7 +9,6 @@ URL too long for any line is left to the terminal to wrap: it stays one string t
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from tests.terminal import USCO, run_in_pty
+from tests import helpers
+from tests.helpers import USCO
+from tests.terminal import run_in_pty
 
-ROOT = Path(__file__).resolve().parent.parent
 SERIES = ("foreignassistance-2024-12-22.toml", "foreignassistance-2025-04-02.toml", "census-trade-2024-11-01.toml")
 WIDTHS = (40, 80, 120, 200)
 AID_SERIES = ("aid-obligations", "aid-disbursements", "aid-appropriated-planned", "aid-budget-requests")
@@ -316,7 +316,7 @@ def screens_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("screens")
     (folder / "series").mkdir()
     for name in SERIES:
-        shutil.copy(ROOT / "data" / "series" / name, folder / "series" / name)
+        shutil.copy(helpers.SERIES / name, folder / "series" / name)
     path = folder / "facts.toml"
     include = "include = [" + ", ".join(f'"series/{name}"' for name in SERIES) + "]\n"
     path.write_text(include + OWN, encoding="utf-8")
@@ -324,10 +324,7 @@ def screens_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def environment(data: Path, **extra: str) -> dict[str, str]:
-    env = {
-        key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")
-    }
-    return env | {"USCO_DATA": str(data), "TERM": "xterm-256color"} | extra
+    return helpers.environment(**{"USCO_DATA": str(data), "TERM": "xterm-256color", **extra})
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
