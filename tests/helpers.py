@@ -9,6 +9,8 @@ new command without anyone listing it. (tests/terminal.py runs usco on a pseudo-
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -253,6 +255,29 @@ source    = "gov-2024"
 """
 
 
+#: Two aid figures from one source, one of them regional (it covers more countries than Colombia).
+REGIONAL = """
+[[facts]]
+id       = "andean-aid-2020"
+topic    = "aid"
+text     = "Assistance to the Andean region"
+value    = 500_000_000
+unit     = "USD"
+date     = "2020"
+regional = true
+source   = "wire-2023"
+
+[[facts]]
+id       = "colombia-aid-2020"
+topic    = "aid"
+text     = "Assistance to Colombia"
+value    = 400_000_000
+unit     = "USD"
+date     = "2020"
+source   = "wire-2023"
+"""
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     """*text*, dedented, in *folder*/*name* (folders made as needed); its path."""
     path = folder / name
@@ -272,6 +297,18 @@ def with_series(folder: Path, *names: str, extra: str = "", name: str = "facts.t
         shutil.copyfile(path, folder / path.name)
     include = ", ".join(f'"{path.name}"' for path in chosen)
     return write(folder, name, f"include = [{include}]\n" + textwrap.dedent(extra))
+
+
+def ok(result: Any) -> str:
+    """The stdout of an in-process `usco` call (a typer Result) that must have succeeded."""
+    assert result.exit_code == 0, result.stderr
+    out: str = result.stdout
+    return out
+
+
+def csv_ids(out: str) -> list[str]:
+    """The id column of CSV output."""
+    return [row["id"] for row in csv.DictReader(io.StringIO(out))]
 
 
 # ---------------------------------------------------------------- every command, from the registry
