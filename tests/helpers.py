@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from usco.render.formats import OutputFormat
+
 if TYPE_CHECKING:
     from typer._click import Command
 
@@ -311,7 +313,10 @@ def csv_ids(out: str) -> list[str]:
     return [row["id"] for row in csv.DictReader(io.StringIO(out))]
 
 
-# ---------------------------------------------------------------- every command, from the registry
+# ---------------------------------------------------------------- every command and format, from the code
+
+#: Every output format, as -f spells them.
+FORMATS = tuple(fmt.value for fmt in OutputFormat)
 
 
 @cache
@@ -343,13 +348,26 @@ def commands() -> dict[tuple[str, ...], Command]:
     return found
 
 
-def options(command: Command) -> dict[str, bool]:
-    """Each spelling of *command*'s options ("--format", "-f", ...) and whether it is a flag."""
+def options(command: Command, *, leave_out: str | None = None) -> dict[str, bool]:
+    """Each spelling of *command*'s options ("--format", "-f", ...) and whether it is a flag; without
+    the options whose values are of the type *leave_out* ("path", say)."""
     return {name: bool(getattr(param, "is_flag", False))
-            for param in command.params if param.param_type_name == "option"
+            for param in command.params
+            if param.param_type_name == "option" and getattr(param.type, "name", None) != leave_out
             for name in (*param.opts, *param.secondary_opts)}  # fmt: skip
 
 
 def arguments(command: Command) -> list[Any]:
     """*command*'s positional arguments (click parameters: .name, .nargs, .required)."""
     return [param for param in command.params if param.param_type_name == "argument"]
+
+
+#: A value for each argument a command needs, by the argument's name, that SMALL answers (and the
+#: other small datasets that share its ids). A new command whose argument is not here fails the
+#: sweeps over commands until it has one.
+ARGUMENTS = {"words": "covid", "fact_id": "covid-total", "measure": "peace-support", "measures": "peace-support"}
+
+
+def with_arguments(words: tuple[str, ...], command: Command) -> tuple[str, ...]:
+    """*words* and a value (from ARGUMENTS) for each argument the command needs."""
+    return (*words, *(ARGUMENTS[argument.name] for argument in arguments(command) if argument.required))

@@ -11,23 +11,17 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.helpers import FULL, REGIONAL, SMALL, csv_ids, ok, write
+from tests.helpers import FORMATS, FULL, REGIONAL, SMALL, commands, csv_ids, ok, options, with_arguments, write
 
 Usco = Callable[..., Result]
 Write = Callable[[str], Path]
 
+#: Every listing (a command with --no-header: it prints rows), read from the registry, with the
+#: arguments it needs; and timeline's other view.
 LISTINGS = [
-    ("aid",),
-    ("trade",),
-    ("timeline",),
-    ("timeline", "--all"),
-    ("facts",),
-    ("search", "covid"),
-    ("sources",),
-    ("topics",),
-    ("measures",),
+    with_arguments(words, command) for words, command in commands().items() if "--no-header" in options(command)
 ]
-FORMATS = ["table", "json", "jsonl", "csv", "tsv", "markdown"]
+LISTINGS.append(("timeline", "--all"))
 
 
 @pytest.fixture
@@ -416,10 +410,7 @@ def test_other_commands_name_the_first_problem_and_point_to_check(usco: Usco, tm
 # ---------------------------------------------------------------- help and version
 
 
-@pytest.mark.parametrize(
-    "command",
-    ["aid", "trade", "timeline", "facts", "search", "show", "sources", "topics", "measures", "check", "chart"],
-)
+@pytest.mark.parametrize("command", [words[0] for words in commands() if len(words) == 1])
 def test_every_command_has_help_with_an_example(usco: Usco, command: str) -> None:
     result = usco(command, "--help")
     assert result.exit_code == 0
@@ -642,11 +633,12 @@ def test_timeline_table_is_a_spine_of_years(usco: Usco, small: Path) -> None:
     assert sum("2020" in line[:5] for line in lines) == 1
 
 
-@pytest.mark.parametrize("command", ["sqlite", "datapackage"])
-def test_export_commands_have_help_with_an_example(usco: Usco, command: str) -> None:
-    result = usco("export", command, "--help")
+@pytest.mark.parametrize("words", [words for words in commands() if len(words) > 1], ids=" ".join)
+def test_every_subcommand_has_help_with_an_example(usco: Usco, words: tuple[str, ...]) -> None:
+    """`usco export sqlite`, `usco import census-trade`...: every command of a group such as export or import."""
+    result = usco(*words, "--help")
     assert result.exit_code == 0
-    assert f"usco export {command}" in result.stdout.split("Example", 1)[1]
+    assert f"usco {' '.join(words)}" in result.stdout.split("Example", 1)[1]
 
 
 def test_every_command_is_found_where_the_cli_looks_for_it() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import SOURCES, environment, run
+from tests.helpers import FORMATS, SOURCES, environment, run
 from tests.terminal import run_in_pty
 from usco import reading
 
@@ -32,9 +32,6 @@ def _chain(path: Path, count: int, *, cycle: bool = False) -> Path:
         )
     path.write_text(SOURCES + "".join(facts), encoding="utf-8")
     return path
-
-
-FORMATS = ["table", "json", "jsonl", "csv", "tsv", "markdown"]
 
 
 def test_a_10000_deep_chain_works_in_check_and_every_format(tmp_path: Path) -> None:

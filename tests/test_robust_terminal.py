@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SMALL, environment
+from tests.helpers import FORMATS, SMALL, commands, environment, options, with_arguments
 from tests.terminal import run_in_pty
 
 pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
@@ -55,16 +55,8 @@ def hostile(tmp_path: Path) -> Path:
     return path
 
 
-FORMATS = ["table", "json", "jsonl", "csv", "tsv", "markdown"]
-COMMANDS = [
-    ["facts"],
-    ["aid"],
-    ["sources"],
-    ["tags"],
-    ["measures"],
-    ["show", "covid-total"],
-    ["series", "peace-support"],
-]
+#: Every command that takes -f (read from the registry), with the arguments it needs.
+COMMANDS = [list(with_arguments(words, command)) for words, command in commands().items() if "-f" in options(command)]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
