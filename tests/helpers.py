@@ -66,9 +66,11 @@ def environment(**extra: str) -> dict[str, str]:
 
 def run(*args: str, env: dict[str, str] | None = None, timeout: float = HANG_GUARD, **options: Any) -> Any:
     """The installed `usco ARGS` through real pipes: a CompletedProcess, its output as text unless
-    text=False. *env* defaults to environment(); *options* go to subprocess.run (cwd, preexec_fn, stdin...).
+    text=False. *env* defaults to environment(); *options* go to subprocess.run (cwd, preexec_fn, stdin,
+    stdout=subprocess.DEVNULL for output no one reads...).
     """
-    settings: dict[str, Any] = {"capture_output": True, "text": True, "check": False, **options}
+    pipes = {"stderr": subprocess.PIPE} if "stdout" in options else {"capture_output": True}  # stdout=DEVNULL
+    settings: dict[str, Any] = {**pipes, "text": True, "check": False, **options}
     try:
         return subprocess.run([USCO, *args], env=environment() if env is None else env, timeout=timeout, **settings)
     except subprocess.TimeoutExpired:
