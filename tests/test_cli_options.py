@@ -129,6 +129,7 @@ def test_unknown_names_exit_1_with_suggestions(usco: Run, full: Path, argv: list
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize(
     "argv",
     [
@@ -146,6 +147,7 @@ def test_global_options_work_before_or_after_the_command(full: Path, argv: list[
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_usco_data_environment_variable(full: Path) -> None:
     result = run("facts", "-f", "csv", "--topic", "trade", env=environment(USCO_DATA=str(full)))
     assert result.returncode == 0, result.stderr
@@ -153,6 +155,7 @@ def test_usco_data_environment_variable(full: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize(
     ("option", "suggested", "not_suggested"),
     [
@@ -179,6 +182,7 @@ def test_an_unknown_option_suggests_only_close_options(
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize(
     "argv", [["facts", "--since", "abc"], ["facts", "--since", "2020", "--until", "2010"], ["facts", "--limit", "-1"]]
 )

@@ -26,7 +26,8 @@ from tests.hypothesis_profiles import case_summary, tally
 SMALL_IDS = ["recognition", "trade-2019", "peace-2020", "peace-2023", "covid-part", "covid-total"]
 FIFTY_MB = 50 * 1024 * 1024
 
-pytestmark = pytest.mark.slow  # every test runs the installed script, most of them several times
+# every test runs the installed script, most of them several times
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 _case_summary = case_summary()
 

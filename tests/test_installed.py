@@ -16,7 +16,8 @@ import pytest
 from tests.helpers import REPO, SMALL, SOURCES, USCO, environment, run
 from tests.terminal import run_in_pty
 
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7]|38;)[0-9;]*m")  # a foreground colour SGR
 
@@ -112,6 +113,7 @@ def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert stderr == ""
 
 
+@pytest.mark.timing
 def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
     data = _many_facts(tmp_path / "big.toml", 60000)  # seconds of parsing: time to interrupt
     process = subprocess.Popen(

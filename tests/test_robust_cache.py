@@ -11,7 +11,8 @@ import pytest
 from tests.helpers import SMALL, run
 from usco.dataset import cache
 
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,8 @@ import pytest
 
 from tests.helpers import SMALL, environment, run
 
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 PACKAGE = ["datapackage.json", "facts.csv", "measures.csv", "sources.csv"]
 RELEASE = (
     b"Country Code,Country Name,Transaction Type Name,Fiscal Year,current_amount,constant_amount\n"

@@ -13,7 +13,8 @@ from tests.helpers import FORMATS, SOURCES, environment, run
 from tests.terminal import run_in_pty
 from usco import reading
 
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 GENEROUS = 600  # seconds: a guard against a hang or a quadratic blow-up, not a timer
 
 
@@ -47,6 +48,7 @@ def test_a_10000_deep_chain_passes_check(deep_chain: Path) -> None:
 
 # One case each, so that parallel runs share them out: the two tables take most of the time (about
 # 20 s each here: Rich draws 10,000 cards, each indented by its depth, 100 MB in all).
+@pytest.mark.heavy
 @pytest.mark.usefixtures("shared_cache")
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("command", [["facts"], ["aid"], ["show", "f-9999"], ["show", "f-0"]], ids=" ".join)
@@ -56,6 +58,7 @@ def test_a_10000_deep_chain_works_in_every_format(deep_chain: Path, command: lis
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.heavy
 @pytest.mark.usefixtures("shared_cache")
 @pytest.mark.parametrize("command", [["facts"], ["aid"], ["show", "f-9999"]], ids=" ".join)
 def test_a_10000_deep_chain_on_a_terminal(deep_chain: Path, command: list[str]) -> None:

@@ -13,7 +13,8 @@ import pytest
 
 from tests.helpers import REPO, SMALL, SOURCES, USCO, environment
 
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 
 def _names(folder: Path) -> list[str]:
@@ -161,6 +162,7 @@ def _slow_dataset(path: Path, count: int = 20000) -> Path:
     return path
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("delay", [0.3, 0.6])
 def test_ctrl_c_while_usco_works_is_130_and_quiet(tmp_path: Path, delay: float) -> None:
     data = _slow_dataset(tmp_path / "slow.toml", 60000)
@@ -216,6 +218,7 @@ def test_importing_usco_as_a_library_leaves_sigint_alone() -> None:
     assert result.stdout == "True\n"
 
 
+@pytest.mark.timing
 def test_sigint_sweep_over_start_up_finds_no_traceback_from_usco() -> None:
     """bench/sigint_sweep.py over the first 100 ms. What may remain is the interpreter's start-up and the
     launcher's own `import re` before it imports usco (no usco code has run): that is reported, not hidden."""

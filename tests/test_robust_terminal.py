@@ -11,7 +11,8 @@ import pytest
 from tests.helpers import FORMATS, SMALL, commands, environment, options, with_arguments
 from tests.terminal import run_in_pty
 
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 RAW = ["\x1b[2J", "\x1b]52", "\x07", "\u202e", "\u200b", "\u200d", "\ufeff"]
 HOSTILE = "x\x1b[2J\x1b]52;c;aGVsbG8=\x07\u202eevil"  # clear screen, OSC 52 clipboard write, right-to-left override
 

@@ -11,7 +11,8 @@ import pytest
 
 from tests.helpers import USCO, environment
 
-pytestmark = pytest.mark.slow  # every test runs the installed script through the completion protocol
+# every test runs the installed script through the completion protocol
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 WriteDataset = Callable[[str], Path]
 

@@ -358,6 +358,7 @@ def test_every_hostile_string_at_once_in_every_format(everything: Path, fmt: str
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("args, columns", PTY_COMMANDS.values(), ids=PTY_COMMANDS.keys())
 def test_on_a_terminal_nothing_from_the_dataset_acts(everything: Path, args: list[str], columns: int) -> None:
     tally("test_terminal_safety::pseudo-terminal runs")
