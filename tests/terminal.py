@@ -7,15 +7,13 @@ import pty
 import select
 import struct
 import subprocess
-import sys
 import termios
 import time
 from fcntl import ioctl
-from pathlib import Path
 
 import pytest
 
-USCO = str(Path(sys.executable).parent / "usco")
+from tests.helpers import USCO
 
 
 def run_in_pty(args: list[str], env: dict[str, str], columns: int = 120, hang_guard: float = 60) -> tuple[int, str]:

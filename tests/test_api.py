@@ -13,7 +13,7 @@ import pytest
 from typer.testing import Result
 
 import usco
-from tests.v2 import FULL, run, with_series
+from tests.helpers import FULL, run, with_series
 from usco.query.summaries import Detail, SeriesTable
 
 Run = Callable[..., Result]
@@ -86,6 +86,7 @@ CASES = [
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize(("filters", "argv"), CASES, ids=[" ".join(argv) for _, argv in CASES])
 def test_api_facts_equal_the_installed_cli_json(fa: Path, filters: dict[str, object], argv: list[str]) -> None:
     result = run("--data", str(fa), *argv, "-f", "json")

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from tests.conftest import SMALL
+from tests.helpers import SMALL
 from usco import __version__
 from usco.dataset import cache
 from usco.dataset import load as dataset

@@ -11,23 +11,23 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.conftest import SMALL
+from tests.helpers import FORMATS, FULL, REGIONAL, SMALL, commands, csv_ids, ok, options, with_arguments, write
 
 Usco = Callable[..., Result]
 Write = Callable[[str], Path]
 
+#: Every listing (a command with --no-header: it prints rows), read from the registry, with the
+#: arguments it needs; and timeline's other view.
 LISTINGS = [
-    ("aid",),
-    ("trade",),
-    ("timeline",),
-    ("timeline", "--all"),
-    ("facts",),
-    ("search", "covid"),
-    ("sources",),
-    ("topics",),
-    ("measures",),
+    with_arguments(words, command) for words, command in commands().items() if "--no-header" in options(command)
 ]
-FORMATS = ["table", "json", "jsonl", "csv", "tsv", "markdown"]
+LISTINGS.append(("timeline", "--all"))
+
+
+@pytest.fixture
+def full(tmp_path: Path) -> Path:
+    """Every field with a value other than its default, and a regional figure beside a national one."""
+    return write(tmp_path, "full.toml", FULL + REGIONAL)
 
 
 def _ids(result: Result) -> list[str]:
@@ -183,6 +183,37 @@ def test_measures_summary(usco: Usco, small: Path) -> None:
         "first": "2016/2020-09-18",
         "last": "2017/2023-06-14",
     }
+
+
+def test_tags_lists_tags_with_counts(usco: Usco, full: Path) -> None:
+    assert ok(usco("tags", "-f", "csv", data=full)) == "tag,facts\nobligations,2\nregional-programs,1\n"
+    assert ok(usco("tags", "--topic", "trade", "-f", "csv", data=full)) == "tag,facts\n"
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_search_finds_a_figure_as_shown_not_a_report_number(usco: Usco, full: Path) -> None:
+    # "$344 million" is obl-fy2024's figure; every gov-2024 fact's source title holds "RL34470".
+    assert csv_ids(ok(usco("search", "344", "-f", "csv", data=full))) == ["obl-fy2024"]
+
+
+def test_search_finds_a_decimal_figure(usco: Usco, full: Path) -> None:
+    assert csv_ids(ok(usco("search", "391.3", "-f", "csv", data=full))) == ["obl-fy2024-health"]
+    assert csv_ids(ok(usco("search", "391", "-f", "csv", data=full))) == ["obl-fy2024-health"]
+
+
+def test_search_words_match_the_start_of_a_word(usco: Usco, full: Path) -> None:
+    assert csv_ids(ok(usco("search", "oblig", "fy2024", "-f", "csv", data=full))) == ["obl-fy2024", "obl-fy2024-health"]
+    assert csv_ids(ok(usco("search", "bligations", "-f", "csv", data=full))) == []
+    assert csv_ids(ok(usco("search", "andean", "-f", "csv", data=full))) == ["andean-aid-2020"]
+
+
+def test_search_matches_tags_and_source_titles(usco: Usco, full: Path) -> None:
+    assert csv_ids(ok(usco("search", "regional-programs", "-f", "csv", data=full))) == ["obl-fy2025"]
+    assert csv_ids(ok(usco("search", "wire", "story", "-f", "csv", data=full))) == [
+        "andean-aid-2020", "colombia-aid-2020", "exports-2022",
+    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------- show
@@ -349,13 +380,37 @@ def test_check_without_a_path_checks_the_shipped_dataset(usco: Usco) -> None:
         assert f"problems in {default_path()}" in result.stderr or f"problem in {default_path()}" in result.stderr
 
 
+def test_check_prints_file_line_problems(usco: Usco, tmp_path: Path) -> None:
+    path = write(tmp_path, "bad.toml", FULL.replace('status    = "provisional"', 'status    = "prelim"'))
+    result = usco("check", str(path))
+    assert result.exit_code == 1
+    line = FULL.splitlines().index('status    = "provisional"')  # 0-based: the [[facts]] header is above
+    header = max(n for n, text in enumerate(FULL.splitlines()[:line], start=1) if text == "[[facts]]")
+    assert result.stdout == (
+        f"{path}:{header}: fact 'obl-fy2024', field 'status': 'prelim' is not one of: "
+        "final, partial, provisional, planned\n"
+    )
+
+
+def test_check_ok_line(usco: Usco, full: Path) -> None:
+    assert ok(usco("check", str(full))) == f"ok: 7 facts, 2 sources, 2 measures, 2020 to 2025-03 ({full})\n"
+
+
+def test_other_commands_name_the_first_problem_and_point_to_check(usco: Usco, tmp_path: Path) -> None:
+    path = write(tmp_path, "bad.toml", FULL.replace('status    = "provisional"', 'status    = "prelim"'))
+    result = usco("facts", data=path)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"usco: invalid dataset: {path}:")
+    assert lines[1] == f"usco: run `usco check {path}` to list every problem"
+
+
 # ---------------------------------------------------------------- help and version
 
 
-@pytest.mark.parametrize(
-    "command",
-    ["aid", "trade", "timeline", "facts", "search", "show", "sources", "topics", "measures", "check", "chart"],
-)
+@pytest.mark.parametrize("command", [words[0] for words in commands() if len(words) == 1])
 def test_every_command_has_help_with_an_example(usco: Usco, command: str) -> None:
     result = usco(command, "--help")
     assert result.exit_code == 0
@@ -578,11 +633,12 @@ def test_timeline_table_is_a_spine_of_years(usco: Usco, small: Path) -> None:
     assert sum("2020" in line[:5] for line in lines) == 1
 
 
-@pytest.mark.parametrize("command", ["sqlite", "datapackage"])
-def test_export_commands_have_help_with_an_example(usco: Usco, command: str) -> None:
-    result = usco("export", command, "--help")
+@pytest.mark.parametrize("words", [words for words in commands() if len(words) > 1], ids=" ".join)
+def test_every_subcommand_has_help_with_an_example(usco: Usco, words: tuple[str, ...]) -> None:
+    """`usco export sqlite`, `usco import census-trade`...: every command of a group such as export or import."""
+    result = usco(*words, "--help")
     assert result.exit_code == 0
-    assert f"usco export {command}" in result.stdout.split("Example", 1)[1]
+    assert f"usco {' '.join(words)}" in result.stdout.split("Example", 1)[1]
 
 
 def test_every_command_is_found_where_the_cli_looks_for_it() -> None:

@@ -1,198 +1,203 @@
-"""The shared listing options, declared once (usco.cli.options): which options each command
-gets and in what order, the one object a command receives, and the checks made before it runs."""
+"""Options at the command line (design §3): --source-kind, --regional, --limit, --columns, unknown names,
+global options anywhere on the line, and bad values as usage errors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import csv
+import io
+import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
 
 import pytest
-import typer
-import typer.main
-from typer.core import TyperArgument, TyperCommand, TyperGroup
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from tests.conftest import app
-from usco.cli.app import COMMAND_HOMES
-from usco.cli.options import LISTING, SHARED, Options, listing_options
-from usco.model import PartialDate
-from usco.query.select import Filters, View
-from usco.render.formats import OutputFormat
+from tests.helpers import FULL, REGIONAL, csv_ids, environment, ok, run, write
 
-Usco = Callable[..., Result]
-
-FILTERS = ["--since", "--until", "--topic", "--tag", "--source", "--source-kind", "--measure"]
-VIEW = ["--as-of", "--history", "--latest"]
-OUTPUT = ["--limit", "--columns", "--format", "--no-header"]
-EVERY = [*FILTERS, "--regional", *VIEW, *OUTPUT]
-
-#: Each command's parameters as its help lists them: its own first (arguments by name), then the
-#: shared ones in their one order. A command not here takes no shared option but --force.
-EXPECTED = {
-    "aid": [option for option in EVERY if option != "--topic"],
-    "trade": [option for option in EVERY if option != "--topic"],
-    "timeline": ["--all", *EVERY],
-    "facts": EVERY,
-    "search": ["words", *EVERY],
-    "show": ["fact_id", "--as-of", "--format"],
-    "series": ["measures", "--since", "--until", "--as-of", "--history", "--columns", "--format", "--no-header"],
-    "sources": EVERY,
-    "topics": EVERY,
-    "tags": EVERY,
-    "measures": EVERY,
-    "chart": ["measure", "--svg", "--force", "--since", "--until", "--as-of", "--history", "--format", "--no-header"],
-    "export sqlite": ["file", "--force", *FILTERS, *VIEW],
-    "export datapackage": ["directory", "--force", *FILTERS, *VIEW],
-}
+Run = Callable[..., Result]
 
 
-def _commands() -> Iterator[tuple[str, TyperCommand]]:
-    """Every command the root app has, by COMMAND_HOMES (a group's commands under its name)."""
-    root = typer.main.get_command(app)
-    assert isinstance(root, TyperGroup)
-    for name in COMMAND_HOMES:
-        command = root.commands[name]
-        if isinstance(command, TyperGroup):
-            yield from ((f"{name} {sub}", each) for sub, each in command.commands.items())
-        else:
-            yield name, command
+@pytest.fixture
+def full(tmp_path: Path) -> Path:
+    """Every field with a value other than its default, and a regional figure beside a national one."""
+    return write(tmp_path, "full.toml", FULL + REGIONAL)
 
 
-def _parameters(command: TyperCommand) -> list[str]:
-    return [param.opts[0] for param in command.params]
+# ---------------------------------------------------------------- filters
 
 
-COMMANDS = dict(_commands())
-#: The commands that take --since: every listing, every export, series and chart.
-DATED = sorted(name for name, command in COMMANDS.items() if "--since" in _parameters(command))
+def test_source_kind_restricts_a_listing(usco: Run, full: Path) -> None:
+    assert csv_ids(ok(usco("facts", "--source-kind", "press", "-f", "csv", data=full))) == [
+        "andean-aid-2020", "colombia-aid-2020", "exports-2022",
+    ]  # fmt: skip
+    government = csv_ids(ok(usco("facts", "--source-kind", "government", "-f", "csv", data=full)))
+    assert government == ["obl-fy2024", "obl-fy2024-health", "obl-fy2025", "visit-2025"]
+    assert csv_ids(ok(usco("sources", "--source-kind", "press", "-f", "csv", data=full))) == ["wire-2023"]
 
 
-# ---------------------------------------------------------------- what each command gets
+def test_aid_leaves_regional_figures_out_unless_asked(usco: Run, full: Path) -> None:
+    without = csv_ids(ok(usco("aid", "-f", "csv", data=full)))
+    assert "andean-aid-2020" not in without
+    assert "obl-fy2025" not in without  # regional too
+    assert "colombia-aid-2020" in without
+    with_regional = csv_ids(ok(usco("aid", "--regional", "-f", "csv", data=full)))
+    assert {"andean-aid-2020", "obl-fy2025", "colombia-aid-2020"} <= set(with_regional)
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_each_command_has_exactly_its_options_in_the_one_order(name: str) -> None:
-    found = _parameters(COMMANDS[name])
-    shared = {"--" + key.replace("_", "-") for key in SHARED} | {"--format"}
-    if name in EXPECTED:
-        assert found == EXPECTED[name]
-    else:
-        assert not (set(found) - {"--force"}) & shared, f"{name} takes shared options: add it to EXPECTED"
+def test_facts_includes_regional_figures(usco: Run, full: Path) -> None:
+    assert "andean-aid-2020" in csv_ids(ok(usco("facts", "-f", "csv", data=full)))
 
 
-def test_every_listing_command_is_swept() -> None:
-    assert set(DATED) == {name for name, options in EXPECTED.items() if "--since" in options}
-    assert len(DATED) == 13
+def test_every_format_marks_regional_figures(usco: Run, full: Path) -> None:
+    objects = json.loads(ok(usco("facts", "-f", "json", data=full)))
+    assert {obj["id"]: obj["regional"] for obj in objects}["andean-aid-2020"] is True
+    assert {obj["id"]: obj["regional"] for obj in objects}["colombia-aid-2020"] is False
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(ok(usco("facts", "-f", "csv", data=full))))}
+    assert (rows["andean-aid-2020"]["regional"], rows["colombia-aid-2020"]["regional"]) == ("true", "false")
+    tsv = ok(usco("facts", "-f", "tsv", data=full)).splitlines()
+    column = tsv[0].split("\t").index("regional")
+    assert {line.split("\t")[0]: line.split("\t")[column] for line in tsv[1:]}["andean-aid-2020"] == "true"
+    table = ok(usco("aid", "--regional", "-f", "table", data=full))
+    assert "regional" in table.split("andean-aid-2020", 1)[1].split("colombia-aid-2020", 1)[0] or (
+        "andean-aid-2020 (regional" in table
+    )
+    shown = ok(usco("show", "andean-aid-2020", "-f", "tsv", data=full))
+    assert "regional\tyes" in shown
 
 
-def test_sources_has_its_own_history_help_and_the_others_keep_theirs(usco: Usco) -> None:
-    own = "Count every version of revised figures (always: a source gives them)."
-    shared = "Show every version of revised figures, oldest first."
-    assert own in " ".join(usco("sources", "--help").stdout.split())  # help wraps the text
-    for name in ("facts", "topics", "series", "chart"):
-        text = " ".join(usco(name, "--help").stdout.split())
-        assert shared in text and own not in text
-
-
-# ---------------------------------------------------------------- the one object a command receives
-
-
-def _fake(*names: str, **kwargs: dict[str, str]) -> tuple[typer.Typer, list[tuple[str, Options]]]:
-    """A one-command app taking *names* after an argument of its own, and what its calls received."""
-    seen: list[tuple[str, Options]] = []
-    fake = typer.Typer(add_completion=False)
-
-    @fake.command()
-    @listing_options(*names, **kwargs)
-    def listing(word: Annotated[str, typer.Argument()], *, options: Options) -> None:
-        seen.append((word, options))
-
-    return fake, seen
-
-
-def test_a_command_receives_every_shared_option_in_one_object() -> None:
-    fake, seen = _fake(*LISTING, "force")
-    args = ["w", "--since", "2016", "--until", "2020-06", "--topic", "aid", "--topic", "trade", "--tag", "covid"]
-    args += ["--source", "s", "--source-kind", "government", "--measure", "m", "--regional", "--as-of", "2021"]
-    args += ["--history", "--latest", "--limit", "3", "--columns", "id,value", "-f", "json", "--no-header", "--force"]
-    result = CliRunner().invoke(fake, args)
-    assert result.exit_code == 0, result.output
-    filters = Filters(
-        since=PartialDate.parse("2016"),
-        until=PartialDate.parse("2020-06"),
-        topics=("aid", "trade"),
-        tags=("covid",),
-        sources=("s",),
-        source_kinds=("government",),
-        measures=("m",),
-    )  # regional stays True: --regional is Options.regional, for the commands that apply it
-    view = View(as_of=PartialDate.parse("2021"), history=True, latest=True, limit=3)
-    output = {"columns": "id,value", "fmt": OutputFormat.JSON, "no_header": True, "force": True}
-    assert seen == [("w", Options(filters, view, regional=True, **output))]
-
-
-def test_options_not_given_or_not_taken_have_their_defaults() -> None:
-    fake, seen = _fake("as_of", "fmt")
-    assert CliRunner().invoke(fake, ["w"]).exit_code == 0
-    assert seen == [("w", Options(Filters(), View()))]
-    assert seen[0][1] == Options(Filters(), View(), regional=False, columns=None, fmt=None, no_header=False)
-
-
-def test_the_shared_options_follow_the_commands_own_in_the_one_order() -> None:
-    fake, _ = _fake("fmt", "since", "as_of", "force")  # asked in any order
-    command = typer.main.get_command(fake)
-    assert [param.opts[0] for param in command.params] == ["word", "--force", "--since", "--as-of", "--format"]
-    assert isinstance(command.params[0], TyperArgument)
-
-
-def test_until_before_since_is_a_usage_error_before_the_command_runs() -> None:
-    fake, seen = _fake("since", "until")
-    result = CliRunner().invoke(fake, ["w", "--since", "2020", "--until", "2010"])
-    assert result.exit_code == 2
-    assert "Invalid value: --until 2010 is before --since 2020" in result.output
-    assert seen == []
-    assert CliRunner().invoke(fake, ["w", "--since", "2020", "--until", "2020"]).exit_code == 0  # one year is fine
-
-
-def test_a_help_text_of_its_own_leaves_the_shared_one_alone() -> None:
-    fake, _ = _fake("history", "latest", help_for={"history": "Mine alone."})
-    other, _ = _fake("history")
-    assert "Mine alone." in CliRunner().invoke(fake, ["--help"]).output
-    assert "Mine alone." not in CliRunner().invoke(other, ["--help"]).output
+def test_limit_keeps_the_first_rows(usco: Run, full: Path) -> None:
+    assert csv_ids(ok(usco("facts", "--limit", "2", "-f", "csv", data=full))) == [
+        "andean-aid-2020",
+        "colombia-aid-2020",
+    ]
+    assert ok(usco("facts", "--limit", "0", "-f", "json", data=full)) == "[]\n"
 
 
 @pytest.mark.parametrize(
-    ("names", "help_for"),
-    [(("since", "nosuch"), {}), (("since",), {"until": "an option the command does not take"})],
+    ("fmt", "expected"),
+    [
+        ("csv", "id,value\nandean-aid-2020,500000000\n"),
+        ("tsv", "id\tvalue\nandean-aid-2020\t500000000\n"),
+        ("markdown", "| id | value |\n|---|---|\n| andean-aid-2020 | 500000000 |\n"),
+        ("json", '[\n  {"id": "andean-aid-2020", "value": 500000000}\n]\n'),
+        ("jsonl", '{"id": "andean-aid-2020", "value": 500000000}\n'),
+    ],
 )
-def test_an_unknown_name_is_refused_when_the_module_loads(names: tuple[str, ...], help_for: dict[str, str]) -> None:
-    with pytest.raises(ValueError, match="not a shared option of this command"):
-        listing_options(*names, help_for=help_for)
+def test_columns_choose_columns_and_fields(usco: Run, full: Path, fmt: str, expected: str) -> None:
+    assert ok(usco("facts", "--limit", "1", "--columns", "id,value", "-f", fmt, data=full)) == expected
 
 
-def test_a_command_without_options_or_with_a_clashing_name_is_refused() -> None:
-    def no_options(word: str) -> None: ...
-
-    def clashing(since: str, *, options: Options) -> None: ...
-
-    for command in (no_options, clashing):
-        with pytest.raises(TypeError, match="must take `options`"):
-            listing_options("since")(command)
+def test_columns_follow_the_order_asked(usco: Run, full: Path) -> None:
+    out = ok(usco("facts", "--limit", "1", "--columns", "status,id", "-f", "csv", data=full))
+    assert out == "status,id\nfinal,andean-aid-2020\n"
 
 
-# ---------------------------------------------------------------- every real command
+def test_an_unknown_column_names_the_columns(usco: Run, full: Path) -> None:
+    result = usco("facts", "--columns", "id,valeu", "-f", "csv", data=full)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "'valeu'" in result.stderr
+    assert "id, topic, date" in result.stderr
 
 
-@pytest.mark.parametrize("name", DATED)
-def test_until_before_since_is_exit_2_for_every_dated_command(
-    usco: Usco, small: Path, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["facts", "--measure", "aid-obligation"],
+            "usco: no measure 'aid-obligation'; did you mean aid-obligations?\n",
+        ),
+        (["facts", "--source", "wire-2024"], "usco: no source 'wire-2024'; did you mean wire-2023?\n"),
+        (["facts", "--tag", "obligation"], "usco: no tag 'obligation'; did you mean obligations?\n"),
+        (["facts", "--topic", "trad"], "usco: no topic 'trad'; did you mean trade?\n"),
+        (
+            ["aid", "--source-kind", "goverment"],
+            "usco: no source kind 'goverment'; did you mean government, intergovernmental?\n",
+        ),
+        (["sources", "--topic", "helth"], "usco: no topic 'helth'; did you mean health?\n"),
+        (["series", "export"], "usco: no measure 'export'; did you mean exports?\n"),
+    ],
+)
+def test_unknown_names_exit_1_with_suggestions(usco: Run, full: Path, argv: list[str], expected: str) -> None:
+    result = usco(*argv, "-f", "csv", data=full)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == expected
+
+
+# ---------------------------------------------------------------- global options and usage errors (installed usco)
+
+
+@pytest.mark.slow
+@pytest.mark.installed
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["aid", "--data", "{path}", "-f", "csv", "--regional"],
+        ["facts", "--no-cache", "--data", "{path}", "-f", "csv", "--topic", "aid"],
+        ["--data", "{path}", "facts", "-f", "csv", "--topic", "aid", "--no-cache"],
+        ["facts", "--data={path}", "-f", "csv", "--topic", "aid"],
+    ],
+)
+def test_global_options_work_before_or_after_the_command(full: Path, argv: list[str]) -> None:
+    result = run(*(item.format(path=full) for item in argv))
+    assert result.returncode == 0, result.stderr
+    assert "andean-aid-2020" in csv_ids(result.stdout)
+    assert "exports-2022" not in csv_ids(result.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.installed
+def test_usco_data_environment_variable(full: Path) -> None:
+    result = run("facts", "-f", "csv", "--topic", "trade", env=environment(USCO_DATA=str(full)))
+    assert result.returncode == 0, result.stderr
+    assert csv_ids(result.stdout) == ["exports-2022"]
+
+
+@pytest.mark.slow
+@pytest.mark.installed
+@pytest.mark.parametrize(
+    ("option", "suggested", "not_suggested"),
+    [
+        ("--hist", ["--history"], ["--limit"]),
+        ("--sinc", ["--since"], ["--topic"]),
+        ("--limt", ["--limit"], []),
+        ("--frmat", ["--format"], []),
+        ("--zzz", [], ["--"]),
+    ],
+)
+def test_an_unknown_option_suggests_only_close_options(
+    full: Path, option: str, suggested: list[str], not_suggested: list[str]
 ) -> None:
-    (tmp_path / "cwd").mkdir()
-    monkeypatch.chdir(tmp_path / "cwd")  # an export that ran anyway would write here
-    arguments = ["x" for param in COMMANDS[name].params if isinstance(param, TyperArgument) and param.required]
-    result = usco(*name.split(), *arguments, "--since", "2020", "--until", "2010", data=small)
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.endswith("Error: Invalid value: --until 2010 is before --since 2020\n")
-    assert f"Usage: usco {name} " in result.stderr
-    assert list((tmp_path / "cwd").iterdir()) == []
+    result = run("--data", str(full), "facts", option)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    error = next(line for line in result.stderr.splitlines() if option in line)
+    hint = error.split(option, 1)[1]
+    for name in suggested:
+        assert name in hint
+    for name in not_suggested:
+        assert name not in hint
+
+
+@pytest.mark.slow
+@pytest.mark.installed
+@pytest.mark.parametrize(
+    "argv", [["facts", "--since", "abc"], ["facts", "--since", "2020", "--until", "2010"], ["facts", "--limit", "-1"]]
+)
+def test_bad_values_are_usage_errors_without_traceback(full: Path, argv: list[str]) -> None:
+    result = run("--data", str(full), *argv)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert "Error:" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["facts"], ["search", "oblig"]])
+def test_regional_is_accepted_where_regional_figures_are_listed_anyway(
+    usco: Run, full: Path, command: list[str]
+) -> None:
+    with_flag = ok(usco(*command, "--regional", "-f", "csv", data=full))
+    assert with_flag == ok(usco(*command, "-f", "csv", data=full))
+    assert "obl-fy2025" in csv_ids(with_flag)

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import Result
 
 import usco
-from tests.v2 import FULL, REPO
+from tests.helpers import FULL, REPO
 from usco import fields
 from usco.dataset import cache, parse
 from usco.dataset import load as dataset

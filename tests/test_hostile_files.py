@@ -14,36 +14,31 @@ import os
 import random
 import re
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL
+from tests import helpers
+from tests.helpers import SMALL, environment
 from tests.hypothesis_profiles import case_summary, tally
 
-USCO = str(Path(sys.executable).parent / "usco")
-HANG_GUARD = 60  # seconds; only there so that a hang fails the test instead of the whole run
 SMALL_IDS = ["recognition", "trade-2019", "peace-2020", "peace-2023", "covid-part", "covid-total"]
 FIFTY_MB = 50 * 1024 * 1024
 
-pytestmark = pytest.mark.slow  # every test runs the installed script, most of them several times
+# every test runs the installed script, most of them several times
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 _case_summary = case_summary()
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    """The installed usco, stdin closed, USCO_DATA and terminal settings cleared, with a hang guard."""
+    """The installed usco, stdin closed, USCO_DATA and terminal settings cleared, with a hang guard; bytes."""
     tally("test_hostile_files::subprocess runs")
-    clean = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS")}
-    clean.update(env or {})
-    try:
-        return subprocess.run(
-            [USCO, *args], capture_output=True, stdin=subprocess.DEVNULL, env=clean, timeout=HANG_GUARD, check=False
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"usco {' '.join(args)} hung (no answer in {HANG_GUARD} s)")
+    result: subprocess.CompletedProcess[bytes] = helpers.run(
+        *args, env=environment(**(env or {})), stdin=subprocess.DEVNULL, text=False
+    )
+    return result
 
 
 def assert_no_traceback(result: subprocess.CompletedProcess[bytes]) -> None:

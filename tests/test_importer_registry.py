@@ -19,7 +19,8 @@ import typer
 from typer.testing import CliRunner, Result
 
 import usco.importers
-from tests.test_imports import HTML, fa_csv, raw_dir, small_workbook
+from tests.helpers import RAW, needed
+from tests.test_imports import HTML, fa_csv, small_workbook
 from usco.cli.imports import import_commands
 from usco.importers import IMPORTERS, Importer, Release, UnknownImporterError, find
 from usco.importers.releases import RELEASES
@@ -83,7 +84,7 @@ def test_every_shipped_release_names_a_registered_importer_and_writes_its_measur
 
 
 def release_files() -> list[tuple[str, Path]]:
-    raw = raw_dir()
+    raw = needed(RAW)
     found = [(name, path) for folder, name in RAW_FOLDERS.items() for path in sorted((raw / folder).iterdir())]
     assert {name for name, _ in found} == {importer.name for importer in IMPORTERS}
     return found
@@ -97,7 +98,7 @@ def test_each_importer_detects_its_own_release_files_and_no_other_importer_does(
 
 
 def test_census_trade_does_not_take_an_end_use_workbook() -> None:
-    folder = raw_dir() / "enduse"  # issue #21's importer will read these
+    folder = needed(RAW) / "enduse"  # issue #21's importer will read these
     if not folder.is_dir():
         pytest.skip(f"no {folder}")
     for path in sorted(folder.glob("*.xlsx")):

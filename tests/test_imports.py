@@ -6,7 +6,6 @@ import csv
 import functools
 import hashlib
 import io
-import os
 import re
 import subprocess
 import sys
@@ -16,11 +15,10 @@ from typing import Any
 import pytest
 import tomli
 
+from tests.helpers import RAW, REPO, SERIES, needed
 from usco.importers import ImportFormatError, Release, find, import_census_trade, import_foreignassistance
 from usco.importers.releases import BEGIN, END, RELEASES, ReleaseFile, releases_section
 
-REPO = Path(__file__).resolve().parents[1]
-SERIES = REPO / "data" / "series"
 FA = [item for item in RELEASES if item.importer == "foreignassistance"]
 CENSUS = [item for item in RELEASES if item.importer == "census-trade"]
 
@@ -30,19 +28,8 @@ COLOMBIA_ROWS = {"2021-04-18": 98, "2022-06-09": 142, "2022-10-08": 142, "2023-0
 COLOMBIA_YEARS = {"2022-05-11": (1985, 2022), "2023-03-19": (1985, 2023), "2024-11-01": (1985, 2024)}
 
 
-def raw_dir() -> Path:
-    """The release files: $USCO_RAW_DIR, else ../shared/raw; skipped when absent, unless CI=true."""
-    chosen = os.environ.get("USCO_RAW_DIR")
-    path = Path(chosen) if chosen else REPO.parent / "shared" / "raw"
-    if not path.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"release files not found at {path} (set USCO_RAW_DIR)")
-        pytest.skip(f"release files not found at {path} (set USCO_RAW_DIR)")
-    return path
-
-
 def raw(item: ReleaseFile) -> bytes:
-    return (raw_dir() / item.raw).read_bytes()
+    return (needed(RAW) / item.raw).read_bytes()  # the folder may be absent; a file of it may not
 
 
 @functools.cache

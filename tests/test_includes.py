@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.v2 import run, write
+from tests.helpers import run, write
 from usco.dataset import load as dataset
 from usco.model import DatasetError, Problem
 
@@ -216,6 +216,7 @@ def test_add_supersedes_the_shipped_figures_period_by_period(usco: Run, releases
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_add_works_after_the_command_too(releases: tuple[Path, Path]) -> None:
     base, newer = releases  # the installed usco: main() moves global options to the front
     result = run("facts", "--add", str(newer), "-f", "csv", "--columns", "id", "--since", "2024", "--data", str(base))

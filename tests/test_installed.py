@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -14,21 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL, SOURCES
+from tests.helpers import REPO, SMALL, SOURCES, USCO, environment, run
 from tests.terminal import run_in_pty
 
-BIN = Path(sys.executable).parent
-USCO = str(BIN / "usco")
-REPO = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7]|38;)[0-9;]*m")  # a foreground colour SGR
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS")}
-    env.update(extra)
-    return env
 
 
 def _many_facts(path: Path, count: int) -> Path:
@@ -68,9 +59,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_piped_default_is_tsv_without_escape_codes(data: str) -> None:
-    result = subprocess.run(
-        [USCO, "--data", data, "aid", "--since", "2016"], capture_output=True, text=True, env=_env(), check=False
-    )
+    result = run("--data", data, "aid", "--since", "2016")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("id\ttopic\tdate\tend\tstatus\tvalue")
@@ -80,9 +69,7 @@ def test_piped_default_is_tsv_without_escape_codes(data: str) -> None:
 
 
 def test_json_through_a_real_pipe_parses(data: str) -> None:
-    result = subprocess.run(
-        [USCO, "trade", "-f", "json"], capture_output=True, text=True, env=_env(USCO_DATA=data), check=False
-    )
+    result = run("trade", "-f", "json", env=environment(USCO_DATA=data))
     facts = json.loads(result.stdout)
     assert {fact["id"] for fact in facts} == {"trade-2019"}
 
@@ -98,7 +85,7 @@ def test_json_through_a_real_pipe_parses(data: str) -> None:
 )
 def test_usage_errors_exit_2_with_a_plain_message(data: str, args: list[str], expected: str) -> None:
     """Through the installed script, not CliRunner: main() turns click's errors into text and exit 2."""
-    result = subprocess.run([USCO, "--data", data, *args], capture_output=True, text=True, env=_env(), check=False)
+    result = run("--data", data, *args)
     assert (result.returncode, result.stdout) == (2, ""), result.stderr
     assert expected in result.stderr
     assert "Traceback" not in result.stderr and "╭" not in result.stderr
@@ -106,7 +93,7 @@ def test_usage_errors_exit_2_with_a_plain_message(data: str, args: list[str], ex
 
 def test_python_dash_m_works() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "usco", "--version"], capture_output=True, text=True, env=_env(), check=False
+        [sys.executable, "-m", "usco", "--version"], capture_output=True, text=True, env=environment(), check=False
     )
     assert result.returncode == 0 and result.stdout.startswith("usco ")
 
@@ -114,7 +101,7 @@ def test_python_dash_m_works() -> None:
 def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     data = _many_facts(tmp_path / "many.toml", 3000)  # far more output than a pipe buffer holds
     process = subprocess.Popen(
-        [USCO, "--data", str(data), "facts"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+        [USCO, "--data", str(data), "facts"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment()
     )
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.readline()
@@ -126,13 +113,14 @@ def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert stderr == ""
 
 
+@pytest.mark.timing
 def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
     data = _many_facts(tmp_path / "big.toml", 60000)  # seconds of parsing: time to interrupt
     process = subprocess.Popen(
         [USCO, "--data", str(data), "facts", "-f", "json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=_env(USCO_NO_CACHE="1"),
+        env=environment(USCO_NO_CACHE="1"),
     )
     time.sleep(0.8)
     process.send_signal(signal.SIGINT)
@@ -143,7 +131,9 @@ def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
 
 
 def test_table_on_a_terminal_has_colour_and_whole_ids(data: str) -> None:
-    code, screen = run_in_pty(["--data", data, "aid", "--since", "2016"], _env(TERM="xterm-256color"), columns=140)
+    code, screen = run_in_pty(
+        ["--data", data, "aid", "--since", "2016"], environment(TERM="xterm-256color"), columns=140
+    )
     assert code == 0, screen
     assert COLOUR.search(screen), "no colour on a terminal"
     plain = re.sub(r"\x1b\[[0-9;]*m", "", screen)
@@ -154,25 +144,19 @@ def test_table_on_a_terminal_has_colour_and_whole_ids(data: str) -> None:
 
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}], ids=["NO_COLOR", "TERM=dumb"])
 def test_no_colour_when_asked(data: str, env: dict[str, str]) -> None:
-    code, screen = run_in_pty(["--data", data, "aid"], _env(**{"TERM": "xterm-256color", **env}))
+    code, screen = run_in_pty(["--data", data, "aid"], environment(**{"TERM": "xterm-256color", **env}))
     assert code == 0, screen
     assert "more than $23.6 million" in screen
     assert not COLOUR.search(screen)
 
 
 def test_force_color_when_piped(data: str) -> None:
-    result = subprocess.run(
-        [USCO, "--data", data, "aid", "-f", "table"],
-        capture_output=True,
-        text=True,
-        env=_env(FORCE_COLOR="1", TERM="xterm-256color"),
-        check=False,
-    )
+    result = run("--data", data, "aid", "-f", "table", env=environment(FORCE_COLOR="1", TERM="xterm-256color"))
     assert COLOUR.search(result.stdout)
 
 
 def test_narrow_terminal_keeps_ids_and_figures_whole(data: str) -> None:
-    code, screen = run_in_pty(["--data", data, "aid"], _env(TERM="xterm-256color", NO_COLOR="1"), columns=60)
+    code, screen = run_in_pty(["--data", data, "aid"], environment(TERM="xterm-256color", NO_COLOR="1"), columns=60)
     assert code == 0, screen
     lines = re.sub(r"\x1b\[[0-9;]*m", "", screen).splitlines()
     assert any(line.strip() == LONG_ID for line in lines)
@@ -190,12 +174,18 @@ def test_wheel_in_a_fresh_venv_finds_its_data_from_anywhere(tmp_path: Path) -> N
     )
     (wheel,) = wheels.glob("usco-*.whl")
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    subprocess.run([env_dir / "bin" / "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
+    venv.create(env_dir)  # without pip of its own (ensurepip took 8 s here): this pip installs into it
+    install = [sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install", "-q", str(wheel)]
+    subprocess.run(install, check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     check = subprocess.run(
-        [env_dir / "bin" / "usco", "check"], cwd=elsewhere, capture_output=True, text=True, env=_env(), check=False
+        [env_dir / "bin" / "usco", "check"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=environment(),
+        check=False,
     )
     # Whether the shipped dataset is clean is tests/test_shipped_data.py's to say; here: that the wheel
     # carries it and every file it includes (no "no such file"), and that usco finds it from anywhere.
@@ -214,7 +204,7 @@ def test_wheel_in_a_fresh_venv_finds_its_data_from_anywhere(tmp_path: Path) -> N
         cwd=elsewhere,
         capture_output=True,
         text=True,
-        env=_env(),
+        env=environment(),
         check=False,
     )
     assert "covid-assistance-2020" in {fact["id"] for fact in json.loads(aid.stdout)}
@@ -225,7 +215,7 @@ def test_editable_or_checkout_install_finds_the_repository_data(tmp_path: Path) 
 
     (Whether that dataset is clean is tests/test_shipped_data.py's to say.)
     """
-    check = subprocess.run([USCO, "check"], cwd=tmp_path, capture_output=True, text=True, env=_env(), check=False)
+    check = run("check", cwd=tmp_path)
     said = check.stdout + check.stderr
     assert check.returncode in (0, 1) and "Traceback" not in said, said
     installed_as_wheel = "site-packages/usco/data" in said
@@ -240,7 +230,7 @@ def test_a_piped_listing_from_the_cache_loads_only_what_it_uses(tmp_path: Path) 
     cannot say it: usco leaves without the interpreter's teardown, and the report's last lines
     are lost with it; the command runs in-process here and sys.modules is read after it.)
     """
-    env = _env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env = environment(XDG_CACHE_HOME=str(tmp_path / "cache"))
     script = (
         "import sys; sys.argv = ['usco', 'aid', '--since', '2016', '-f', 'json']\n"
         "from usco.cli.app import main\n"

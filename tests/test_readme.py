@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.v2 import REPO, with_series
+from tests.helpers import REPO, with_series
 
 HEADING = "## Python API"
 

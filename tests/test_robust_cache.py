@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL
+from tests.helpers import SMALL, run
 from usco.dataset import cache
 
-USCO = str(Path(sys.executable).parent / "usco")
-
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "USCO_NO_CACHE")}
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([USCO, *args], capture_output=True, text=True, env=_env(), timeout=30)
+    return run(*args, timeout=30)  # a FIFO or a device at the cache path must not hold usco up
 
 
 @pytest.fixture

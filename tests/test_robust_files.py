@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL
+from tests.helpers import SMALL, environment, run
 
-USCO = str(Path(sys.executable).parent / "usco")
-
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 PACKAGE = ["datapackage.json", "facts.csv", "measures.csv", "sources.csv"]
 RELEASE = (
     b"Country Code,Country Name,Transaction Type Name,Fiscal Year,current_amount,constant_amount\n"
@@ -25,21 +24,6 @@ RELEASE = (
 
 def _names(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "USCO_DATA"}
-
-
-def _run(*args: str, preexec_fn: object = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [USCO, *args],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        timeout=60,
-        preexec_fn=preexec_fn,  # type: ignore[arg-type]
-    )
 
 
 @pytest.fixture
@@ -73,7 +57,7 @@ def _writers(data: Path, release: Path) -> dict[str, list[str]]:
 
 
 def _write(how: list[str], target: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return _run(*[str(target) if part == "{target}" else part for part in how], *extra)
+    return run(*[str(target) if part == "{target}" else part for part in how], *extra)
 
 
 def _assert_one_line(result: subprocess.CompletedProcess[str]) -> None:
@@ -170,7 +154,7 @@ def test_a_file_that_appears_meanwhile_is_not_replaced(data: Path, release: Path
     target = out / "result"
     args = [str(target) if part == "{target}" else part for part in _writers(data, release)[kind]]
     result = subprocess.run(
-        [sys.executable, "-c", _APPEAR_MIDWAY, str(target), *args], capture_output=True, text=True, env=_env()
+        [sys.executable, "-c", _APPEAR_MIDWAY, str(target), *args], capture_output=True, text=True, env=environment()
     )
     _assert_one_line(result)
     assert "appeared" in result.stderr
@@ -203,7 +187,7 @@ def _file_size_limit(limit: int):  # type: ignore[no-untyped-def]
 def test_a_package_is_replaced_whole(data: Path, out: Path) -> None:
     package = out / "pkg"
     _old_package(package)
-    result = _run("--data", str(data), "export", "datapackage", str(package), "--force")
+    result = run("--data", str(data), "export", "datapackage", str(package), "--force")
     assert result.returncode == 0, result.stderr
     assert _names(package) == PACKAGE
     assert (package / "facts.csv").read_text(encoding="utf-8").startswith("id,topic,text")
@@ -214,7 +198,7 @@ def test_a_package_failing_part_way_leaves_the_old_one_whole(data: Path, out: Pa
     package = out / "pkg"
     old = _old_package(package)
     # 500 bytes: sources.csv and measures.csv fit, facts.csv does not
-    result = _run(
+    result = run(
         "--data", str(data), "export", "datapackage", str(package), "--force", preexec_fn=_file_size_limit(500)
     )
     _assert_one_line(result)
@@ -227,12 +211,12 @@ def test_a_package_beside_other_files_fails_part_way_without_a_trace(data: Path,
     package = out / "pkg"
     old = _old_package(package)
     (package / "notes.txt").write_bytes(b"mine")
-    result = _run(
+    result = run(
         "--data", str(data), "export", "datapackage", str(package), "--force", preexec_fn=_file_size_limit(500)
     )
     _assert_one_line(result)
     assert _contents(package) == {**old, "notes.txt": b"mine"}
-    result = _run("--data", str(data), "export", "datapackage", str(package), "--force")
+    result = run("--data", str(data), "export", "datapackage", str(package), "--force")
     assert result.returncode == 0, result.stderr
     after = _contents(package)
     assert after["notes.txt"] == b"mine" and after["facts.csv"].startswith(b"id,topic,text")
@@ -242,7 +226,7 @@ def test_a_package_beside_other_files_fails_part_way_without_a_trace(data: Path,
 def test_a_package_is_not_replaced_without_force(data: Path, out: Path) -> None:
     package = out / "pkg"
     old = _old_package(package)
-    _assert_one_line(_run("--data", str(data), "export", "datapackage", str(package)))
+    _assert_one_line(run("--data", str(data), "export", "datapackage", str(package)))
     assert _contents(package) == old
 
 
@@ -254,12 +238,12 @@ def test_a_package_file_that_is_not_regular_is_never_replaced(data: Path, out: P
     {"fifo": lambda: os.mkfifo(target), "symlink": lambda: target.symlink_to("/dev/null"), "directory": target.mkdir}[
         what
     ]()
-    _assert_one_line(_run("--data", str(data), "export", "datapackage", str(package), "--force"))
+    _assert_one_line(run("--data", str(data), "export", "datapackage", str(package), "--force"))
     assert _names(package) == ["facts.csv"]
 
 
 def test_a_package_directory_that_is_a_symlink_is_refused(data: Path, out: Path) -> None:
     (out / "real").mkdir()
     (out / "pkg").symlink_to(out / "real")
-    _assert_one_line(_run("--data", str(data), "export", "datapackage", str(out / "pkg"), "--force"))
+    _assert_one_line(run("--data", str(data), "export", "datapackage", str(out / "pkg"), "--force"))
     assert _names(out / "real") == []

@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import resource
 import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import SOURCES
+from tests.helpers import FORMATS, SOURCES, environment, run
 from tests.terminal import run_in_pty
 from usco import reading
 
-USCO = str(Path(sys.executable).parent / "usco")
-
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 GENEROUS = 600  # seconds: a guard against a hang or a quadratic blow-up, not a timer
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS")}
-    env.update(extra)
-    return env
-
-
-def _run(*args: str, preexec_fn: object = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [USCO, *args],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        timeout=GENEROUS,
-        preexec_fn=preexec_fn,  # type: ignore[arg-type]
-    )
+def _run(*args: str, **options: Any) -> subprocess.CompletedProcess[str]:
+    return run(*args, timeout=GENEROUS, **options)
 
 
 def _chain(path: Path, count: int, *, cycle: bool = False) -> Path:
@@ -50,25 +35,35 @@ def _chain(path: Path, count: int, *, cycle: bool = False) -> Path:
     return path
 
 
-FORMATS = ["table", "json", "jsonl", "csv", "tsv", "markdown"]
+@pytest.fixture(scope="module")
+def deep_chain(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One 10,000-deep chain for the tests below, which read it through the run's shared cache: parsed once."""
+    return _chain(tmp_path_factory.mktemp("deep-chain") / "chain.toml", 10_000)
 
 
-def test_a_10000_deep_chain_works_in_check_and_every_format(tmp_path: Path) -> None:
-    data = _chain(tmp_path / "chain.toml", 10_000)
-    result = _run("check", str(data))
+def test_a_10000_deep_chain_passes_check(deep_chain: Path) -> None:
+    result = _run("check", str(deep_chain))
     assert result.returncode == 0 and result.stdout.startswith("ok: 10000 facts"), result.stderr
-    for command in (["facts"], ["aid"], ["show", "f-9999"], ["show", "f-0"]):
-        for fmt in FORMATS:
-            result = _run("--data", str(data), *command, "-f", fmt)
-            assert result.returncode == 0, (command, fmt, result.stderr[-500:])
-            assert "Traceback" not in result.stderr
 
 
-def test_a_10000_deep_chain_on_a_terminal(tmp_path: Path) -> None:
-    data = _chain(tmp_path / "chain.toml", 10_000)
-    for command in (["facts"], ["aid"], ["show", "f-9999"]):
-        code, screen = run_in_pty(["--data", str(data), *command], _env(), hang_guard=GENEROUS)
-        assert code == 0 and "Traceback" not in screen and "RecursionError" not in screen, command
+# One case each, so that parallel runs share them out: the two tables take most of the time (about
+# 20 s each here: Rich draws 10,000 cards, each indented by its depth, 100 MB in all).
+@pytest.mark.heavy
+@pytest.mark.usefixtures("shared_cache")
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("command", [["facts"], ["aid"], ["show", "f-9999"], ["show", "f-0"]], ids=" ".join)
+def test_a_10000_deep_chain_works_in_every_format(deep_chain: Path, command: list[str], fmt: str) -> None:
+    result = _run("--data", str(deep_chain), *command, "-f", fmt, stdout=subprocess.DEVNULL)
+    assert result.returncode == 0, (command, fmt, result.stderr[-500:])
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.heavy
+@pytest.mark.usefixtures("shared_cache")
+@pytest.mark.parametrize("command", [["facts"], ["aid"], ["show", "f-9999"]], ids=" ".join)
+def test_a_10000_deep_chain_on_a_terminal(deep_chain: Path, command: list[str]) -> None:
+    code, screen = run_in_pty(["--data", str(deep_chain), *command], environment(), hang_guard=GENEROUS)
+    assert code == 0 and "Traceback" not in screen and "RecursionError" not in screen, command
 
 
 def test_a_1000_deep_chain_renders_markdown_and_the_table(tmp_path: Path) -> None:
@@ -77,7 +72,7 @@ def test_a_1000_deep_chain_renders_markdown_and_the_table(tmp_path: Path) -> Non
     for args in (["facts", "-f", "markdown"], ["aid", "-f", "markdown"], ["facts", "-f", "table"]):
         result = _run("--data", str(data), *args)
         assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr[-300:])
-    code, screen = run_in_pty(["--data", str(data), "facts"], _env())
+    code, screen = run_in_pty(["--data", str(data), "facts"], environment())
     assert code == 0 and "Traceback" not in screen
 
 

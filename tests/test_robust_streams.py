@@ -11,21 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL, SOURCES
+from tests.helpers import REPO, SMALL, SOURCES, USCO, environment
 
-USCO = str(Path(sys.executable).parent / "usco")
-
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 
 def _names(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS")}
-    env.update(extra)
-    return env
 
 
 @pytest.fixture
@@ -62,7 +55,12 @@ COMMANDS = [
 def test_a_full_disk_is_one_line_and_exit_1(data: Path, args: list[str]) -> None:
     with Path("/dev/full").open("w") as full:
         result = subprocess.run(
-            [USCO, "--data", str(data), *args], stdout=full, stderr=subprocess.PIPE, text=True, env=_env(), timeout=60
+            [USCO, "--data", str(data), *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment(),
+            timeout=60,
         )
     assert result.returncode == 1
     assert result.stderr == "usco: cannot write output: No space left on device\n"
@@ -74,7 +72,7 @@ def test_a_closed_stdout_is_one_line_and_exit_1(data: Path, args: list[str]) -> 
         [USCO, "--data", str(data), *args],
         stderr=subprocess.PIPE,
         text=True,
-        env=_env(),
+        env=environment(),
         timeout=60,
         preexec_fn=lambda: os.close(1),
     )
@@ -87,7 +85,7 @@ def test_a_closed_stderr_never_sends_a_message_to_stdout(data: Path) -> None:
         [USCO, "--data", str(data), "show", "no-such-fact"],
         stdout=subprocess.PIPE,
         text=True,
-        env=_env(),
+        env=environment(),
         timeout=60,
         preexec_fn=lambda: os.close(2),
     )
@@ -100,7 +98,9 @@ def _into_closed_pipe(args: list[str]) -> subprocess.CompletedProcess[str]:
     read, write = os.pipe()
     os.close(read)
     try:
-        return subprocess.run([USCO, *args], stdout=write, stderr=subprocess.PIPE, text=True, env=_env(), timeout=60)
+        return subprocess.run(
+            [USCO, *args], stdout=write, stderr=subprocess.PIPE, text=True, env=environment(), timeout=60
+        )
     finally:
         os.close(write)
 
@@ -119,7 +119,9 @@ def test_a_bad_dataset_is_exit_1_whatever_the_reader_does(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     # and when the reader reads a little and goes (`| head -1`)
-    process = subprocess.Popen([USCO, "check", str(bad)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    process = subprocess.Popen(
+        [USCO, "check", str(bad)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment()
+    )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.readline()
     process.stdout.close()
@@ -142,7 +144,7 @@ def test_buffered_output_that_fails_at_exit_says_so_once(data: Path, tmp_path: P
             stdout=handle,
             stderr=subprocess.PIPE,
             text=True,
-            env=_env(),
+            env=environment(),
             timeout=60,
             preexec_fn=limit,
         )
@@ -160,6 +162,7 @@ def _slow_dataset(path: Path, count: int = 20000) -> Path:
     return path
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("delay", [0.3, 0.6])
 def test_ctrl_c_while_usco_works_is_130_and_quiet(tmp_path: Path, delay: float) -> None:
     data = _slow_dataset(tmp_path / "slow.toml", 60000)
@@ -167,7 +170,7 @@ def test_ctrl_c_while_usco_works_is_130_and_quiet(tmp_path: Path, delay: float) 
         [USCO, "--data", str(data), "--no-cache", "facts"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env=_env(),
+        env=environment(),
     )
     time.sleep(delay)
     assert process.poll() is None
@@ -183,7 +186,9 @@ def test_ctrl_c_from_the_first_line_of_usco_is_130_and_quiet() -> None:
         "import os, signal, sys, time; sys.argv[0] = 'usco'; import usco; "
         "os.kill(os.getpid(), signal.SIGINT); time.sleep(10); print('not interrupted')"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=_env(), timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment(), timeout=30
+    )
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "")
 
 
@@ -199,20 +204,25 @@ def test_a_signal_while_the_modules_load_exits_at_once() -> None:
         "sys.meta_path.insert(0, Spy())\n"
         "sys.exit(entry.main())\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=_env(), timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment(), timeout=30
+    )
     assert (result.returncode, result.stdout.splitlines()[0]) == (0, "_leave_now _leave_now"), result
 
 
 def test_importing_usco_as_a_library_leaves_sigint_alone() -> None:
     script = "import signal, usco; print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=_env(), timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment(), timeout=30
+    )
     assert result.stdout == "True\n"
 
 
+@pytest.mark.timing
 def test_sigint_sweep_over_start_up_finds_no_traceback_from_usco() -> None:
     """bench/sigint_sweep.py over the first 100 ms. What may remain is the interpreter's start-up and the
     launcher's own `import re` before it imports usco (no usco code has run): that is reported, not hidden."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    sys.path.insert(0, str(REPO / "bench"))
     try:
         import sigint_sweep
     finally:
@@ -267,7 +277,7 @@ def test_sigterm_midway_is_143_and_leaves_no_temporary_files(data: Path, tmp_pat
         [sys.executable, "-c", _TERM_MIDWAY, where, "--data", str(data), *args],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=environment(),
         timeout=60,
     )
     assert result.returncode == 143, result.stderr
@@ -293,7 +303,7 @@ def test_a_stale_temporary_is_swept_on_the_next_write(data: Path, tmp_path: Path
         path.write_bytes(b"half")
     for path in [*stale, build]:
         os.utime(path, (old, old))
-    env = _env()
+    env = environment()
     subprocess.run([USCO, "--data", str(data), "facts"], capture_output=True, env=env, timeout=60, check=True)
     subprocess.run(
         [USCO, "--data", str(data), "export", "sqlite", str(out / "x.db")], capture_output=True, env=env, check=True

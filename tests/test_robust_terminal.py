@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL
+from tests.helpers import FORMATS, SMALL, commands, environment, options, with_arguments
 from tests.terminal import run_in_pty
 
-USCO = str(Path(sys.executable).parent / "usco")
-
-pytestmark = pytest.mark.slow  # every test runs the installed script in a subprocess or on a pseudo-terminal
+# every test runs the installed script in a subprocess or on a pseudo-terminal
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 RAW = ["\x1b[2J", "\x1b]52", "\x07", "\u202e", "\u200b", "\u200d", "\ufeff"]
 HOSTILE = "x\x1b[2J\x1b]52;c;aGVsbG8=\x07\u202eevil"  # clear screen, OSC 52 clipboard write, right-to-left override
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "FORCE_COLOR", "COLUMNS")}
-    env["NO_COLOR"] = "1"
-    return env
 
 
 def _safe(screen: str) -> None:
@@ -64,16 +56,8 @@ def hostile(tmp_path: Path) -> Path:
     return path
 
 
-FORMATS = ["table", "json", "jsonl", "csv", "tsv", "markdown"]
-COMMANDS = [
-    ["facts"],
-    ["aid"],
-    ["sources"],
-    ["tags"],
-    ["measures"],
-    ["show", "covid-total"],
-    ["series", "peace-support"],
-]
+#: Every command that takes -f (read from the registry), with the arguments it needs.
+COMMANDS = [list(with_arguments(words, command)) for words, command in commands().items() if "-f" in options(command)]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -81,7 +65,7 @@ COMMANDS = [
 def test_carriage_returns_and_zero_width_characters_are_shown_not_sent(
     hostile: Path, command: list[str], fmt: str
 ) -> None:
-    code, screen = run_in_pty(["--data", str(hostile), *command, "-f", fmt], _env())
+    code, screen = run_in_pty(["--data", str(hostile), *command, "-f", fmt], environment(NO_COLOR="1"))
     assert "Traceback" not in screen
     _safe(screen)
     if code == 0 and command[0] in ("facts", "sources", "show"):
@@ -103,10 +87,10 @@ def _screen(args: list[str], cwd: Path | None = None) -> tuple[int, str]:
         old = Path.cwd()
         os.chdir(cwd)
         try:
-            return run_in_pty(args, _env())
+            return run_in_pty(args, environment(NO_COLOR="1"))
         finally:
             os.chdir(old)
-    return run_in_pty(args, _env())
+    return run_in_pty(args, environment(NO_COLOR="1"))
 
 
 def test_check_ok_line_escapes_the_name(named: Path) -> None:
@@ -170,7 +154,7 @@ def test_an_empty_data_path_is_an_error_but_an_empty_usco_data_is_unset(tmp_path
     assert code == 2 and "--data" in screen and "empty path" in screen
     data = tmp_path / "small.toml"
     data.write_text(SMALL, encoding="utf-8")
-    env = {**_env(), "USCO_DATA": ""}
+    env = {**environment(NO_COLOR="1"), "USCO_DATA": ""}
     code, screen = run_in_pty(["--data", str(data), "facts", "-f", "tsv"], env)
     assert code == 0 and "covid-total" in screen
     code, screen = run_in_pty(["check", "--help"], env)

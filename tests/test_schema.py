@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SMALL
+from tests.helpers import REPO, SMALL
 from usco import records
 from usco.dataset import load as dataset
 from usco.model import Qualifier, SourceKind, Status, Topic
@@ -20,7 +20,7 @@ from usco.render.formats import OutputFormat
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed (pip install -e '.[test]')")
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "fact.schema.json"
+SCHEMA_PATH = REPO / "schema" / "fact.schema.json"
 
 
 @pytest.fixture(scope="module")

@@ -3,16 +3,16 @@ sources and tags from the dataset that --data or USCO_DATA names."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.terminal import USCO
+from tests.helpers import USCO, environment
 
-pytestmark = pytest.mark.slow  # every test runs the installed script through the completion protocol
+# every test runs the installed script through the completion protocol
+pytestmark = [pytest.mark.slow, pytest.mark.installed]
 
 WriteDataset = Callable[[str], Path]
 
@@ -73,7 +73,7 @@ tags = ["venezuela"]
 
 def complete(words: str, *, data: Path | None = None, shell: str = "bash") -> list[str]:
     """What `usco` offers for the last word of *words*, asked the way bash (or zsh) asks."""
-    env = {key: value for key, value in os.environ.items() if key != "USCO_DATA"}
+    env = environment()
     if data is not None:
         env["USCO_DATA"] = str(data)
     env["_USCO_COMPLETE"] = f"complete_{shell}"

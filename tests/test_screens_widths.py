@@ -9,7 +9,6 @@ URL too long for any line is left to the terminal to wrap: it stays one string t
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from tests.terminal import USCO, run_in_pty
+from tests import helpers
+from tests.helpers import USCO
+from tests.terminal import run_in_pty
 
-ROOT = Path(__file__).resolve().parent.parent
 SERIES = ("foreignassistance-2024-12-22.toml", "foreignassistance-2025-04-02.toml", "census-trade-2024-11-01.toml")
 WIDTHS = (40, 80, 120, 200)
 AID_SERIES = ("aid-obligations", "aid-disbursements", "aid-appropriated-planned", "aid-budget-requests")
@@ -316,7 +316,7 @@ def screens_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("screens")
     (folder / "series").mkdir()
     for name in SERIES:
-        shutil.copy(ROOT / "data" / "series" / name, folder / "series" / name)
+        shutil.copy(helpers.SERIES / name, folder / "series" / name)
     path = folder / "facts.toml"
     include = "include = [" + ", ".join(f'"series/{name}"' for name in SERIES) + "]\n"
     path.write_text(include + OWN, encoding="utf-8")
@@ -324,10 +324,7 @@ def screens_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def environment(data: Path, **extra: str) -> dict[str, str]:
-    env = {
-        key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")
-    }
-    return env | {"USCO_DATA": str(data), "TERM": "xterm-256color"} | extra
+    return helpers.environment(**{"USCO_DATA": str(data), "TERM": "xterm-256color", **extra})
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
@@ -383,6 +380,7 @@ LISTINGS = {
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("columns", WIDTHS)
 @pytest.mark.parametrize("name", list(LISTINGS))
 def test_fact_listings_keep_ids_and_figures_whole(screens_data: Path, name: str, columns: int) -> None:
@@ -395,6 +393,7 @@ def test_fact_listings_keep_ids_and_figures_whole(screens_data: Path, name: str,
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_sources_keep_ids_and_urls_whole(screens_data: Path, columns: int) -> None:
     sources = machine(["sources"], screens_data)
@@ -407,6 +406,7 @@ def test_sources_keep_ids_and_urls_whole(screens_data: Path, columns: int) -> No
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_measures_keep_ids_whole_and_say_period_kind_and_unit(screens_data: Path, columns: int) -> None:
     measures = machine(["measures"], screens_data)
@@ -418,6 +418,7 @@ def test_measures_keep_ids_whole_and_say_period_kind_and_unit(screens_data: Path
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("columns", WIDTHS)
 @pytest.mark.parametrize("args", [["tags"], ["topics"]], ids=["tags", "topics"])
 def test_counts_keep_names_whole(screens_data: Path, args: list[str], columns: int) -> None:
@@ -427,6 +428,7 @@ def test_counts_keep_names_whole(screens_data: Path, args: list[str], columns: i
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_series_table_keeps_figures_whole_and_marked(screens_data: Path, columns: int) -> None:
     args = ["series", *AID_SERIES, "--since", "2021"]
@@ -441,6 +443,7 @@ def test_series_table_keeps_figures_whole_and_marked(screens_data: Path, columns
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_components_stay_under_their_whole(screens_data: Path, columns: int) -> None:
     lines = screen(LISTINGS["aid"], screens_data, columns)
@@ -455,6 +458,7 @@ def test_components_stay_under_their_whole(screens_data: Path, columns: int) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_aid_is_a_table_at_120_with_long_ids_whole(screens_data: Path) -> None:
     lines = screen(LISTINGS["aid"], screens_data, 120)
     assert any(line.lstrip().startswith("When") and "Figure" in line for line in lines)
@@ -462,6 +466,7 @@ def test_aid_is_a_table_at_120_with_long_ids_whole(screens_data: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_timeline_text_gets_the_width(screens_data: Path) -> None:
     at_80 = screen(["timeline"], screens_data, 80)
     line = next(line for line in at_80 if "Venezuela Aid Live" in line)
@@ -473,6 +478,7 @@ def test_timeline_text_gets_the_width(screens_data: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_timeline_all_keeps_order_within_a_month(screens_data: Path) -> None:
     lines = screen(["timeline", "--all", "--since", "2020-09", "--until", "2020-09"], screens_data, 80)
     order = [i for token in ("partnership-fact-sheet-2020", "secretary-visit-planned-2020-09-18")
@@ -481,6 +487,7 @@ def test_timeline_all_keeps_order_within_a_month(screens_data: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize(
     ("args", "footer"),
     [
@@ -497,6 +504,7 @@ def test_footers_count_in_the_singular(screens_data: Path, args: list[str], foot
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_dumb_terminal_uses_the_real_width(screens_data: Path) -> None:
     lines = screen(["measures"], screens_data, 200, TERM="dumb")
     assert max(cells(line) for line in lines) > 80
@@ -504,6 +512,7 @@ def test_dumb_terminal_uses_the_real_width(screens_data: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_help_never_cuts_a_summary(screens_data: Path) -> None:
     lines = screen(["--help"], screens_data, 80)
     commands = lines[lines.index("Commands:") + 1 :]
@@ -539,6 +548,7 @@ def bar_blocks(lines: list[str]) -> list[int]:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("columns", WIDTHS)
 @pytest.mark.parametrize("kind", list(CHARTS))
 def test_charts_one_scale_time_order_whole_figures(screens_data: Path, kind: str, columns: int) -> None:
@@ -563,6 +573,7 @@ def test_charts_one_scale_time_order_whole_figures(screens_data: Path, kind: str
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_chart_periods_are_in_time_order_with_gaps(screens_data: Path) -> None:
     lines = screen(CHARTS["year-with-gaps"], screens_data, 80)
     labels = [line.split()[0] for line in lines if line[:4].isdigit()]
@@ -573,6 +584,7 @@ def test_chart_periods_are_in_time_order_with_gaps(screens_data: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_fiscal_chart_labels_and_marks(screens_data: Path) -> None:
     lines = screen(["chart", "aid-obligations"], screens_data, 120)
     assert any(line.startswith("TQ 1976 ") for line in lines)
@@ -585,6 +597,7 @@ def test_fiscal_chart_labels_and_marks(screens_data: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_show_keeps_the_url_whole(screens_data: Path, columns: int) -> None:
     detail = machine(["show", "covid-assistance-2020"], screens_data)
@@ -597,6 +610,7 @@ def test_show_keeps_the_url_whole(screens_data: Path, columns: int) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_full_aid_series_is_a_table_at_80(screens_data: Path) -> None:
     lines = screen(["series", *AID_SERIES], screens_data, 80)
     check_screen(lines, 80, [], [row["figure"] for row in machine(["series", *AID_SERIES], screens_data)])
@@ -608,6 +622,7 @@ def test_full_aid_series_is_a_table_at_80(screens_data: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_urls_are_links_only_on_a_terminal(screens_data: Path) -> None:
     status, raw = run_in_pty(["sources", "--source", "r4v-2024"], environment(screens_data), columns=80)
     assert status == 0

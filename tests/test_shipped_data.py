@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import RAW, needed
 from usco.dataset import load as dataset
 from usco.model import Dataset, Fact, PartialDate, Qualifier, Status
 from usco.query import select as query
@@ -230,14 +230,8 @@ def _series_rows(data: Dataset, measure: str, **view: object) -> list[query.Row]
 def _cells(release: str) -> dict[tuple[str, str], int]:
     """(transaction type name, fiscal year) -> current_amount for Colombia, read straight from the file."""
     import csv
-    import os
 
-    raw = Path(os.environ.get("USCO_RAW_DIR") or Path(__file__).resolve().parents[2] / "shared" / "raw")
-    path = raw / "foreignassistance" / f"us_foreign_aid_country.{release}.csv"
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"release file not found: {path}")
-        pytest.skip(f"release file not found: {path}")
+    path = needed(RAW / "foreignassistance" / f"us_foreign_aid_country.{release}.csv")
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     header = [name.strip().lower().replace(" ", "_") for name in rows[0]]

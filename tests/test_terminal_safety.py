@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typer.testing import CliRunner, Result
 
 from tests import terminal
 from tests.conftest import app
+from tests.helpers import environment
 from tests.hypothesis_profiles import case_summary, examples, tally
 from tests.test_fuzz_loader import toml_document
 
@@ -305,9 +305,7 @@ def test_any_text_is_inert_in_every_format(workdir: Path, text: str) -> None:
 
 def run_in_pty(args: list[str], columns: int = 250) -> tuple[int, str]:
     """The installed usco with stdout and stderr on a pseudo-terminal, colour on."""
-    env = {k: v for k, v in os.environ.items() if k not in ("USCO_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS")}
-    env["TERM"] = "xterm-256color"
-    return terminal.run_in_pty(args, env, columns, hang_guard=HANG_GUARD)
+    return terminal.run_in_pty(args, environment(TERM="xterm-256color"), columns, hang_guard=HANG_GUARD)
 
 
 @pytest.fixture(scope="module")
@@ -360,6 +358,7 @@ def test_every_hostile_string_at_once_in_every_format(everything: Path, fmt: str
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 @pytest.mark.parametrize("args, columns", PTY_COMMANDS.values(), ids=PTY_COMMANDS.keys())
 def test_on_a_terminal_nothing_from_the_dataset_acts(everything: Path, args: list[str], columns: int) -> None:
     tally("test_terminal_safety::pseudo-terminal runs")

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
 import zipfile
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import RAW, needed
 from usco.importers.workbook import GENERATED, RESAVED, SAVED_BY_PUBLISHER, workbook_date
-
-#: The official release files: USCO_RAW_DIR, else ../shared/raw beside the repository.
-RAW_DIR = Path(os.environ.get("USCO_RAW_DIR") or Path(__file__).resolve().parents[2] / "shared" / "raw")
 
 #: What ../shared/raw/README.md says of each workbook ("generated" column), checked here against the code.
 EXPECTED = {
@@ -30,10 +26,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_release_workbook_is_dated_by_its_own_evidence(name: str) -> None:
-    path = RAW_DIR / name
-    if not path.is_file():
-        pytest.skip(f"{path} is not here (../shared/raw beside the repository, or USCO_RAW_DIR)")
-    found = workbook_date(path.read_bytes())
+    found = workbook_date(needed(RAW / name).read_bytes())
     assert found is not None
     assert (found.day, found.evidence) == EXPECTED[name]
     assert found.day in found.note

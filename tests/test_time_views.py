@@ -12,7 +12,7 @@ import pytest
 from typer.testing import Result
 
 import usco
-from tests.v2 import with_series, write
+from tests.helpers import with_series, write
 from usco import text
 
 Run = Callable[..., Result]

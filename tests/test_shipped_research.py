@@ -11,17 +11,14 @@ import csv
 import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import REFERENCE
 from usco.dataset import load as dataset
 from usco.model import Dataset, Fact, PeriodKind, Qualifier, SourceKind, Status
 from usco.query import select as query
 
-REFERENCE = Path(
-    os.environ.get("USCO_REFERENCE_DIR", Path(__file__).resolve().parents[1].parent / "shared" / "reference")
-)
 needs_reference = pytest.mark.skipif(  # CI has them beside the repository: there a missing file fails
     not (REFERENCE / "facts-research-2.csv").is_file() and os.environ.get("CI") != "true",
     reason=f"reference CSVs not found in {REFERENCE}",
