@@ -89,7 +89,7 @@ def _code(cell: Any, line: int) -> str:
 
 
 def _name(cell: Any, line: int) -> str:
-    text = " ".join(cell.split()) if isinstance(cell, str) else ""
+    text = cell.strip() if isinstance(cell, str) else ""
     if not text or text.startswith("="):
         what = "a formula" if text else "empty"
         raise ImportFormatError(f"row {line}: COMM_DESC {shown(str(cell))} is {what}, not a name; expected {WHAT}")
