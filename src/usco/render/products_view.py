@@ -141,7 +141,7 @@ def _draw_notes(console: Console, products: Products, *, top: bool) -> None:
                   "them all, usco products coffee shows one year by year.")  # fmt: skip
         else:
             _note(console, f"Change: {products.year} against {products.year - 1} · "
-                  "usco products WORD shows a category year by year (usco products coffee)")  # fmt: skip
+                  "usco products WORD shows a category year by year (usco products coffee).")  # fmt: skip
         return
     years: dict[str, list[int]] = {}
     for line in products.lines:
