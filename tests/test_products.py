@@ -273,6 +273,12 @@ def test_without_end_use_figures_the_note_names_the_importer(usco: Usco, small: 
     assert "usco import census-enduse-imports" in result.stderr
 
 
+def test_before_any_release_the_note_says_so(usco: Usco, two_releases: Path) -> None:
+    result = usco("products", "--as-of", "2023", "-f", "table", data=two_releases)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "usco: no end-use figures were published by 2023\n"
+
+
 @pytest.mark.parametrize("width", [40, 80, 120])
 def test_the_table_keeps_every_figure_whole_at_each_width(width: int) -> None:
     from rich.console import Console

@@ -61,7 +61,9 @@ def products(
         data = load_data(ctx)
         found = data.products(*(words or ()), since=filters.since, until=filters.until, as_of=view.as_of,
                               limit=view.limit)  # fmt: skip
-        if not found.known:
+        if not found.known and view.as_of is not None:
+            empty = f"no end-use figures were published by {view.as_of}"
+        elif not found.known:
             empty = "no end-use figures in this dataset (usco import census-enduse-imports adds them)"
         elif words and not found.categories:
             empty = f"no end-use category matches {' '.join(words)!r}{found.unmatched or ' (usco products lists them)'}"
