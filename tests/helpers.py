@@ -259,6 +259,65 @@ source    = "gov-2024"
 """
 
 
+#: Two end-use categories in two years, as `usco import census-enduse-imports` writes them, to follow SMALL
+#: (whose sources they cite): `usco products` finds nothing in SMALL alone.
+PRODUCTS = """
+[measures.us-imports-enduse-00000]
+label  = "U.S. imports from Colombia: Green coffee (end-use category 00000, Census Bureau)"
+unit   = "USD"
+period = "year"
+
+[measures.us-imports-enduse-42000]
+label  = "U.S. imports from Colombia: Nursery stock, etc. (end-use category 42000, Census Bureau)"
+unit   = "USD"
+period = "year"
+
+[[facts]]
+id      = "enduse-00000-2021"
+topic   = "trade"
+text    = "U.S. imports from Colombia in 2021: Green coffee (end-use category 00000)"
+value   = 1_309_782_947
+unit    = "USD"
+date    = "2021"
+source  = "report-2023"
+measure = "us-imports-enduse-00000"
+tags    = ["census", "end-use", "coffee"]
+
+[[facts]]
+id      = "enduse-00000-2022"
+topic   = "trade"
+text    = "U.S. imports from Colombia in 2022: Green coffee (end-use category 00000)"
+value   = 1_849_756_681
+unit    = "USD"
+date    = "2022"
+source  = "report-2023"
+measure = "us-imports-enduse-00000"
+tags    = ["census", "end-use", "coffee"]
+
+[[facts]]
+id      = "enduse-42000-2021"
+topic   = "trade"
+text    = "U.S. imports from Colombia in 2021: Nursery stock, etc. (end-use category 42000)"
+value   = 1_100_730_609
+unit    = "USD"
+date    = "2021"
+source  = "report-2023"
+measure = "us-imports-enduse-42000"
+tags    = ["census", "end-use", "flowers", "cut-flowers"]
+
+[[facts]]
+id      = "enduse-42000-2022"
+topic   = "trade"
+text    = "U.S. imports from Colombia in 2022: Nursery stock, etc. (end-use category 42000)"
+value   = 1_185_527_127
+unit    = "USD"
+date    = "2022"
+source  = "report-2023"
+measure = "us-imports-enduse-42000"
+tags    = ["census", "end-use", "flowers", "cut-flowers"]
+"""
+
+
 #: Two aid figures from one source, one of them regional (it covers more countries than Colombia).
 REGIONAL = """
 [[facts]]

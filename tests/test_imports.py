@@ -26,6 +26,8 @@ CENSUS = [item for item in RELEASES if item.importer == "census-trade"]
 COLOMBIA_ROWS = {"2021-04-18": 98, "2022-06-09": 142, "2022-10-08": 142, "2023-09-29": 148, "2024-12-22": 139,
                  "2025-04-02": 141}  # fmt: skip
 COLOMBIA_YEARS = {"2022-05-11": (1985, 2022), "2023-03-19": (1985, 2023), "2024-11-01": (1985, 2024)}
+# The end-use releases: Colombia's categories times the years of each (shared/raw/README.md).
+ENDUSE_FACTS = {"2024-11-10": 138 * 10, "2026-02-17": 137 * 10}
 
 
 def raw(item: ReleaseFile) -> bytes:
@@ -491,4 +493,5 @@ def test_fact_ids_are_unique_across_all_shipped_releases() -> None:
         for fact in tomli.loads((REPO / item.output).read_text(encoding="utf-8"))["facts"]:
             assert fact["id"] not in seen
             seen.add(fact["id"])
-    assert len(seen) == sum(COLOMBIA_ROWS.values()) + sum(2 * (b - a + 1) for a, b in COLOMBIA_YEARS.values())
+    census = sum(2 * (b - a + 1) for a, b in COLOMBIA_YEARS.values())
+    assert len(seen) == sum(COLOMBIA_ROWS.values()) + census + sum(ENDUSE_FACTS.values())

@@ -41,6 +41,7 @@ EXPECTED = {
     "topics": EVERY,
     "tags": EVERY,
     "measures": EVERY,
+    "products": ["words", "--since", "--until", "--as-of", "--limit", "--columns", "--format", "--no-header"],
     "chart": ["measure", "--svg", "--force", "--since", "--until", "--as-of", "--history", "--format", "--no-header"],
     "export sqlite": ["file", "--force", *FILTERS, *VIEW],
     "export datapackage": ["directory", "--force", *FILTERS, *VIEW],
@@ -83,7 +84,7 @@ def test_each_command_has_exactly_its_options_in_the_one_order(name: str) -> Non
 
 def test_every_listing_command_is_swept() -> None:
     assert set(DATED) == {name for name, options in EXPECTED.items() if "--since" in options}
-    assert len(DATED) == 13
+    assert len(DATED) == 14  # 13, and products (issue #21)
 
 
 def test_sources_has_its_own_history_help_and_the_others_keep_theirs(usco: Usco) -> None:

@@ -22,6 +22,7 @@ from usco.query.select import Filters, Selection, View
 from usco.records import Row
 
 if TYPE_CHECKING:
+    from usco.query.products import Products
     from usco.query.summaries import Detail, SeriesTable
 
 Names: TypeAlias = "str | Iterable[str] | None"
@@ -135,6 +136,23 @@ class Data:
         from usco.query import summaries
 
         return summaries.series(selection, found, history=history)
+
+    def products(self, *words: str, since: When = None, until: When = None, as_of: When = None,
+                 limit: int | None = None) -> Products:  # fmt: skip
+        """What U.S. imports from Colombia are made of (`usco products`): the newest year's end-use
+        categories by value, with the year before, the change and each one's share of its release's
+        sum for the year; with *words*, the categories they match, year by year."""
+        if limit is not None and limit < 0:
+            raise ArgumentError(f"limit must be 0 or more, not {limit}")
+        since_date, until_date = _when(since, "since"), _when(until, "until")
+        try:
+            Filters(since=since_date, until=until_date).checked()
+        except ValueError as error:
+            raise ArgumentError(str(error)) from None
+        from usco.query.products import products
+
+        return products(self.dataset, words=words, since=since_date, until=until_date, as_of=_when(as_of, "as_of"),
+                        limit=limit)  # fmt: skip
 
     def sources(self) -> list[Source]:
         """Every source, newest first (`usco sources` without filters)."""

@@ -134,6 +134,31 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
+def whole_dollars(value: int | float | None, *, sign: bool = False) -> str:
+    """Whole dollars with thousands separators, one format for a whole column: "$4,761,135,903", "-$5,900,434"."""
+    if value is None:
+        return ""
+    number = int(value) if isinstance(value, float) and value.is_integer() else value
+    mark = "-" if number < 0 else "+" if sign and number > 0 else ""
+    return f"{mark}${abs(number):,}"
+
+
+def percent(fraction: float | None, *, sign: bool = False) -> str:
+    """A fraction for people, one decimal: "26.7%", "+87.6%"; "<0.1%" rather than a 0.0% that is not 0."""
+    if fraction is None:
+        return ""
+    if 0 < abs(fraction) < 0.0005:
+        return ("-" if fraction < 0 else "+" if sign else "") + "<0.1%"
+    return f"{fraction:+.1%}" if sign else f"{fraction:.1%}"
+
+
+def change_percent(value: int | float, before: int | float | None) -> str:
+    """From *before* to *value* in percent ("+87.6%"); "new" from 0 to more; "" with nothing before or 0 to 0."""
+    if before is None or (before == 0 and value == 0):
+        return ""
+    return "new" if before == 0 else percent(value / before - 1, sign=True)
+
+
 # ---------------------------------------------------------------- terminal safety
 
 # Bidirectional controls can make text read differently from what it is (CVE-2021-42574);

@@ -95,6 +95,7 @@ def _main(
 COMMAND_HOMES = {
     **dict.fromkeys(("aid", "trade", "timeline", "facts", "search"), "usco.cli.listings"),
     **dict.fromkeys(("show", "series", "sources", "topics", "tags", "measures", "chart"), "usco.cli.describe"),
+    "products": "usco.cli.products",
     "import": "usco.cli.imports",
     **dict.fromkeys(("export", "check"), "usco.cli.files"),
 }

@@ -28,8 +28,13 @@ TRADE_SERIES = ("us-goods-exports", "us-goods-imports")
 ANNUAL = ("since", "until", "tag", "source", "source_kind", "measure", "regional", *VIEW, *OUTPUT)
 
 
+#: How many of the newest year's largest products `usco trade` shows on a terminal (design §4).
+TOP_PRODUCTS = 5
+
+
 def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: Options) -> None:
-    """aid and trade: on a terminal the annual series table first, then every other figure."""
+    """aid and trade: on a terminal the annual series table first, then (trade) the newest year's largest
+    products, then every other figure."""
     filters = options.filters._replace(topics=(topic,), regional=options.regional)
     history = options.view.history
     with boundary():
@@ -41,18 +46,30 @@ def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: 
             options.emit(facts_listing(selection, history=history))
             return
         from usco.query import summaries
+        from usco.query.products import is_product
         from usco.render.listings import facts_listing, series_listing
 
         known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
         chosen = {measure.id for measure in known}
         table = summaries.series(selection, known, history=history)
-        others = selection._replace(rows=tuple(row for row in selection.rows if row.fact.measure not in chosen))
+        # The end-use categories get a table of their own, unless a --tag, --source or --measure picks some.
+        picked = filters.tags or filters.sources or filters.measures
+        products = not picked and any(is_product(row.fact.measure) for row in selection.rows)
+        rest = [row for row in selection.rows
+                if row.fact.measure not in chosen and not (products and is_product(row.fact.measure))]  # fmt: skip
+        others = selection._replace(rows=tuple(rest))
         if table.lines:  # a table: --columns and --no-header are for the machine formats
             emit(series_listing(table), options.fmt)
+        if products:
+            from usco.render.products import products_listing
+
+            since, until = options.filters.since, options.filters.until
+            top = data.products(since=since, until=until, as_of=options.view.as_of, limit=TOP_PRODUCTS)
+            emit(products_listing(top, top=True), options.fmt)
         emit(
             facts_listing(others, history=history),
             options.fmt,
-            empty="no other facts match" if table.lines else "no facts match",
+            empty="no other facts match" if table.lines or products else "no facts match",
         )
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from usco.importers import census_trade, foreignassistance
+from usco.importers import census_enduse, census_trade, foreignassistance
 from usco.importers.base import ImportFormatError, MissingLibraryError, Release
+from usco.importers.census_enduse import import_census_enduse_imports
 from usco.importers.census_trade import import_census_trade
 from usco.importers.foreignassistance import import_foreignassistance
 from usco.model import UscoError
@@ -30,6 +31,7 @@ __all__ = [
     "Release",
     "UnknownImporterError",
     "find",
+    "import_census_enduse_imports",
     "import_census_trade",
     "import_foreignassistance",
 ]
@@ -80,6 +82,7 @@ class Importer(Protocol):
 IMPORTERS: tuple[Importer, ...] = (
     foreignassistance.IMPORTER,
     census_trade.IMPORTER,
+    census_enduse.IMPORTER,
 )
 
 
