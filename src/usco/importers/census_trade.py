@@ -13,6 +13,7 @@ from typing import Any
 
 from usco.importers.base import (
     Fact,
+    FileDate,
     ImportFormatError,
     Measure,
     Release,
@@ -242,20 +243,24 @@ class CensusTrade:
     summary = "The Census Bureau's country.xlsx, by year."
     help = """\
 The Census Bureau's country.xlsx: U.S. goods exports to and imports from Colombia by year.
+The workbook says when Census generated it (design §6): that day is the release's date
+unless --date gives another, and the source's date_note names the evidence.
 
 \b
 Examples:
-  usco import census-trade country.xlsx --date 2026-11-05 -o census.toml
+  usco import census-trade country.xlsx -o census.toml
   usco --add census.toml series us-goods-exports us-goods-imports"""
 
     def detect(self, content: bytes) -> bool:
         return _is_release(content)
 
-    def date(self, content: bytes) -> str | None:
-        # The seam for issue #21: a Census workbook says when it was generated (its zip
-        # entries' timestamps, else docProps/core.xml's modified time; design §6). Until
-        # that is read, --date gives the day, as for a CSV.
-        return None
+    def date(self, content: bytes) -> FileDate | None:
+        # A Census workbook says when it was generated: its zip entries' timestamps, else
+        # docProps/core.xml's modified time and who saved it (design §6, workbook.py).
+        from usco.importers.workbook import workbook_date
+
+        found = workbook_date(content)
+        return None if found is None else FileDate(found.day, found.note)
 
     def convert(self, content: bytes, release: Release) -> str:
         return import_census_trade(content, release)

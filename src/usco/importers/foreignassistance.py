@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from usco.importers.base import (
     Fact,
+    FileDate,
     ImportFormatError,
     Measure,
     Release,
@@ -305,7 +306,7 @@ Examples:
     def detect(self, content: bytes) -> bool:
         return _is_release(content)
 
-    def date(self, content: bytes) -> str | None:
+    def date(self, content: bytes) -> FileDate | None:
         return None  # the CSV prints no date: --date gives it
 
     def convert(self, content: bytes, release: Release) -> str:
