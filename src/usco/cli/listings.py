@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from usco.cli.boundary import boundary, emit, output_format
+from usco.cli.boundary import boundary, emit, output_format, write
 from usco.cli.options import LISTING, OUTPUT, VIEW, Options, listing_options, load_data
 from usco.model import Topic
 from usco.render.formats import OutputFormat
@@ -24,12 +24,21 @@ AID_SERIES = ("aid-obligations", "aid-disbursements", "aid-appropriated-planned"
 TRADE_SERIES = ("us-goods-exports", "us-goods-imports")
 
 
+#: Trade's monthly series: on a terminal `usco trade` names them instead of listing every month
+#: (a thousand figures); with --measure, or in a machine format, they are listed like any fact.
+TRADE_MONTHLY = ("us-goods-exports-monthly", "us-goods-imports-monthly")
+
+
 #: aid and trade: a topic of their own, so every shared option but --topic.
 ANNUAL = ("since", "until", "tag", "source", "source_kind", "measure", "regional", *VIEW, *OUTPUT)
 
 
-def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: Options) -> None:
-    """aid and trade: on a terminal the annual series table first, then every other figure."""
+def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: Options,
+            named: Sequence[str] = ()) -> None:  # fmt: skip
+    """aid and trade: on a terminal the annual series table first, then every other figure.
+
+    The series *named* (monthly ones) are named on a terminal rather than listed, unless --measure asks for them.
+    """
     filters = options.filters._replace(topics=(topic,), regional=options.regional)
     history = options.view.history
     with boundary():
@@ -46,9 +55,14 @@ def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: 
         known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
         chosen = {measure.id for measure in known}
         table = summaries.series(selection, known, history=history)
-        others = selection._replace(rows=tuple(row for row in selection.rows if row.fact.measure not in chosen))
+        left = set() if options.filters.measures else set(named)
+        others = selection._replace(
+            rows=tuple(row for row in selection.rows if row.fact.measure not in chosen and row.fact.measure not in left)
+        )
         if table.lines:  # a table: --columns and --no-header are for the machine formats
             emit(series_listing(table), options.fmt)
+        if any(row.fact.measure in left for row in selection.rows):
+            write(f"Each month: usco series {' '.join(named)}\n\n")
         emit(
             facts_listing(others, history=history),
             options.fmt,
@@ -80,8 +94,9 @@ def trade(ctx: typer.Context, options: Options) -> None:
     Examples:
       usco trade --since 2010
       usco trade --measure us-goods-exports --history -f csv
+      usco series us-goods-exports-monthly us-goods-imports-monthly --since 2025
     """
-    _annual(ctx, Topic.TRADE, TRADE_SERIES, options)
+    _annual(ctx, Topic.TRADE, TRADE_SERIES, options, named=TRADE_MONTHLY)
 
 
 @commands.command(short_help="Milestones, oldest first, each with its source.")
