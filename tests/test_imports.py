@@ -24,10 +24,14 @@ CENSUS = [item for item in RELEASES if item.importer == "census-trade"]
 
 # The "Colombia rows" and "Colombia years" columns of shared/raw/README.md.
 COLOMBIA_ROWS = {"2021-04-18": 98, "2022-06-09": 142, "2022-10-08": 142, "2023-09-29": 148, "2024-12-22": 139,
-                 "2025-04-02": 141}  # fmt: skip
-# Census releases: the "Colombia years" and "newest month" columns of shared/raw/README.md.
-COLOMBIA_YEARS = {"2022-05-11": (1985, 2022), "2023-03-19": (1985, 2023), "2024-11-01": (1985, 2024)}
-NEWEST_MONTH = {"2022-05-11": 1, "2023-03-19": 1, "2024-11-01": 6}
+                 "2025-04-02": 141, "2025-11-29": 141}  # fmt: skip
+# Census releases by the day each workbook says it was made ("generated" column), with
+# the "Colombia years" and "newest month" columns.
+COLOMBIA_YEARS = {"2018-10-01": (1985, 2018), "2020-09-29": (1985, 2020), "2022-03-26": (1985, 2022),
+                  "2023-03-01": (1985, 2023), "2024-07-29": (1985, 2024), "2024-10-01": (1985, 2024),
+                  "2026-03-04": (1985, 2026)}  # fmt: skip
+NEWEST_MONTH = {"2018-10-01": 8, "2020-09-29": 8, "2022-03-26": 1, "2023-03-01": 1, "2024-07-29": 6, "2024-10-01": 8,
+                "2026-03-04": 1}  # fmt: skip
 ANNUAL = ("us-goods-exports", "us-goods-imports")
 
 
@@ -427,16 +431,18 @@ def test_census_release_gives_every_colombia_year(item: ReleaseFile) -> None:
 
 @pytest.mark.slow
 def test_census_partial_year_and_revisions_across_releases() -> None:
-    newest = facts_by_id(imported(census_item("2024-11-01")))
-    partial = newest["census-2024-11-01-exports-2024"]
+    # The releases committed 2022-05-11, 2023-03-19 and 2024-11-01, by the day each says it was made.
+    newest = facts_by_id(imported(census_item("2024-07-29")))
+    partial = newest["census-2024-07-29-exports-2024"]
     assert (partial["status"], partial["end"]) == ("partial", "2024-06")
-    assert newest["census-2024-11-01-imports-2024"]["value"] == 8_714_975_690
-    assert facts_by_id(imported(census_item("2022-05-11")))["census-2022-05-11-exports-2022"]["end"] == "2022-01"
-    exports_2021 = [facts_by_id(imported(i))[f"census-{i.release.date}-exports-2021"]["value"] for i in CENSUS]
+    assert newest["census-2024-07-29-imports-2024"]["value"] == 8_714_975_690
+    assert facts_by_id(imported(census_item("2022-03-26")))["census-2022-03-26-exports-2022"]["end"] == "2022-01"
+    three = [census_item(day) for day in ("2022-03-26", "2023-03-01", "2024-07-29")]
+    exports_2021 = [facts_by_id(imported(i))[f"census-{i.release.date}-exports-2021"]["value"] for i in three]
     assert exports_2021 == [16_451_440_891, 16_686_501_534, 16_765_676_214]
-    imports_2022 = [facts_by_id(imported(i))[f"census-{i.release.date}-imports-2022"]["value"] for i in CENSUS[1:]]
+    imports_2022 = [facts_by_id(imported(i))[f"census-{i.release.date}-imports-2022"]["value"] for i in three[1:]]
     assert imports_2022 == [18_561_537_610, 18_478_874_041]
-    assert newest["census-2024-11-01-exports-2013"]["value"] == 18_371_032_417  # README: 18,371.03 million
+    assert newest["census-2024-07-29-exports-2013"]["value"] == 18_371_032_417  # README: 18,371.03 million
 
 
 @pytest.mark.slow

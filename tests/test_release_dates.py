@@ -13,8 +13,10 @@ import pytest
 import tomli
 from typer.testing import Result
 
+from tests.helpers import RAW, REPO, needed
 from tests.test_imports import fa_csv, small_workbook
 from usco.importers import FileDate, NoDateError, Release, dated, find
+from usco.importers.releases import RELEASES
 from usco.importers.workbook import GENERATED, RESAVED, described
 
 Run = Callable[..., Result]
@@ -182,3 +184,42 @@ def test_help_says_when_date_is_needed(usco: Run) -> None:
     assert "required when the file says none" in text
     assert "default: the day the file says it was made" in text
     assert "usco import census-trade country.xlsx -o census.toml" in text
+
+
+# ------------------------------------------------------------------ the shipped Census releases
+
+DATED = [item for item in RELEASES if item.release.evidence is not None]
+
+
+def test_every_census_release_is_dated_by_its_file_and_named_by_that_day() -> None:
+    assert {item.importer for item in DATED} == {"census-trade"}
+    assert [item.release.date for item in DATED] == [
+        "2018-10-01", "2020-09-29", "2022-03-26", "2023-03-01", "2024-07-29", "2024-10-01", "2026-03-04",
+    ]  # fmt: skip
+    for item in DATED:
+        assert item.output == f"data/series/census-trade-{item.release.date}.toml"
+        assert item.raw == f"census/country.{item.committed}.xlsx"  # the copy, by its commit day
+        assert "--date " not in item.command() and "--date-note" not in item.command()
+        assert item.release.date_note is None
+
+
+@pytest.mark.parametrize("item", DATED, ids=[item.release.date for item in DATED])
+def test_the_table_says_what_the_file_says(item: object) -> None:
+    from usco.importers.releases import ReleaseFile
+
+    assert isinstance(item, ReleaseFile)
+    content = needed(RAW / item.raw).read_bytes()
+    assert find(item.importer).date(content) == FileDate(item.release.date, item.release.evidence or "")
+
+
+@pytest.mark.slow
+def test_usco_import_without_date_writes_the_shipped_file(usco: Run, tmp_path: Path) -> None:
+    """The copy committed 2024-11-01 was generated 2024-07-29: the command finds that day itself."""
+    item = next(item for item in DATED if item.committed == "2024-11-01")
+    out = tmp_path / "out.toml"
+    args = ["import", "census-trade", str(needed(RAW / item.raw)), "--copy-url", item.copy_url, "-o", str(out)]
+    result = usco(*args)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes() == (REPO / item.output).read_bytes()
+    source = source_of(out.read_text(encoding="utf-8"))
+    assert (str(source["date"]), source["date_note"]) == ("2024-07-29", GENERATED_NOTE)

@@ -22,7 +22,7 @@ from tests import helpers
 from tests.helpers import USCO
 from tests.terminal import run_in_pty
 
-SERIES = ("foreignassistance-2024-12-22.toml", "foreignassistance-2025-04-02.toml", "census-trade-2024-11-01.toml")
+SERIES = ("foreignassistance-2024-12-22.toml", "foreignassistance-2025-04-02.toml", "census-trade-2024-07-29.toml")
 WIDTHS = (40, 80, 120, 200)
 AID_SERIES = ("aid-obligations", "aid-disbursements", "aid-appropriated-planned", "aid-budget-requests")
 TRADE_SERIES = ("us-goods-exports", "us-goods-imports")
