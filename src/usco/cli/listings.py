@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from usco.cli.boundary import boundary, emit, output_format, write
+from usco.cli.boundary import boundary, emit, output_format
 from usco.cli.options import LISTING, OUTPUT, VIEW, Options, listing_options, load_data
 from usco.model import Topic
 from usco.render.formats import OutputFormat
@@ -50,7 +50,7 @@ def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: 
             options.emit(facts_listing(selection, history=history))
             return
         from usco.query import summaries
-        from usco.render.listings import facts_listing, series_listing
+        from usco.render.listings import facts_listing, hint_listing, series_listing
 
         known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
         chosen = {measure.id for measure in known}
@@ -62,7 +62,7 @@ def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: 
         if table.lines:  # a table: --columns and --no-header are for the machine formats
             emit(series_listing(table), options.fmt)
         if any(row.fact.measure in left for row in selection.rows):
-            write(f"Each month: usco series {' '.join(named)}\n\n")
+            emit(hint_listing(f"Each month: usco series {' '.join(named)}"), options.fmt)
         emit(
             facts_listing(others, history=history),
             options.fmt,
