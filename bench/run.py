@@ -188,6 +188,7 @@ def main() -> None:
             piped([USCO, "aid", "--since", "2016", "-f", "json"], env),
             "import typer",
         ),
+        Case("usco trade -f json (piped)", piped([USCO, "trade", "-f", "json"], env), "import typer"),
         Case(
             "usco aid --since 2016 -f json, first call (no cache)",
             cold([USCO, "aid", "--since", "2016", "-f", "json"]),

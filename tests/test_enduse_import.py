@@ -278,7 +278,9 @@ def test_date_is_the_workbooks_own_day_or_none() -> None:
     importer = find("census-enduse-imports")
     made = workbook()
     found = workbook_date(made)
-    assert importer.date(made) == (found.day if found else None)
+    own = importer.date(made)
+    assert found is not None and own is not None
+    assert (own.day, own.note) == (found.day, found.note)
     assert importer.date(b"") is None
     assert importer.date(HTML) is None
 
@@ -290,8 +292,11 @@ def test_date_is_the_workbooks_own_day_or_none() -> None:
 def test_each_release_is_dated_by_the_workbook_itself(release: ReleaseFile) -> None:
     found = workbook_date(raw(release))
     assert found is not None
-    assert (release.release.date, release.release.date_note) == (found.day, found.note)
-    assert find(release.importer).date(raw(release)) == release.release.date
+    # The file's own evidence: the source's date_note, and no --date in the command that makes it again.
+    assert (release.release.date, release.release.evidence, release.release.date_note) == (found.day, found.note, None)
+    own = find(release.importer).date(raw(release))
+    assert own is not None and own.day == release.release.date
+    assert "--date" not in release.command()
 
 
 def test_the_two_releases_are_dated_as_the_raw_readme_says() -> None:
@@ -299,8 +304,8 @@ def test_the_two_releases_are_dated_as_the_raw_readme_says() -> None:
         ("enduse/enduse_imports.2024-11-10.xlsx", "2024-11-10"),  # re-saved by its committer in Excel for Mac
         ("enduse/enduse_imports.2026-04-14.xlsx", "2026-02-17"),  # saved by Census staff
     ]
-    assert "re-saved on 2024-11-10 by someone outside the Census Bureau" in (ENDUSE[0].release.date_note or "")
-    assert "last saved by Census Bureau staff, 2026-02-17" in (ENDUSE[1].release.date_note or "")
+    assert "re-saved on 2024-11-10 by someone outside the Census Bureau" in (ENDUSE[0].release.evidence or "")
+    assert "last saved by Census Bureau staff, 2026-02-17" in (ENDUSE[1].release.evidence or "")
 
 
 def colombia_cells(content: bytes) -> dict[str, tuple[str, dict[int, Any]]]:

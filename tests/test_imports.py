@@ -24,8 +24,15 @@ CENSUS = [item for item in RELEASES if item.importer == "census-trade"]
 
 # The "Colombia rows" and "Colombia years" columns of shared/raw/README.md.
 COLOMBIA_ROWS = {"2021-04-18": 98, "2022-06-09": 142, "2022-10-08": 142, "2023-09-29": 148, "2024-12-22": 139,
-                 "2025-04-02": 141}  # fmt: skip
-COLOMBIA_YEARS = {"2022-05-11": (1985, 2022), "2023-03-19": (1985, 2023), "2024-11-01": (1985, 2024)}
+                 "2025-04-02": 141, "2025-11-29": 141}  # fmt: skip
+# Census releases by the day each workbook says it was made ("generated" column), with
+# the "Colombia years" and "newest month" columns.
+COLOMBIA_YEARS = {"2018-10-01": (1985, 2018), "2020-09-29": (1985, 2020), "2022-03-26": (1985, 2022),
+                  "2023-03-01": (1985, 2023), "2024-07-29": (1985, 2024), "2024-10-01": (1985, 2024),
+                  "2026-03-04": (1985, 2026)}  # fmt: skip
+NEWEST_MONTH = {"2018-10-01": 8, "2020-09-29": 8, "2022-03-26": 1, "2023-03-01": 1, "2024-07-29": 6, "2024-10-01": 8,
+                "2026-03-04": 1}  # fmt: skip
+ANNUAL = ("us-goods-exports", "us-goods-imports")
 # The end-use releases: Colombia's categories times the years of each (shared/raw/README.md).
 ENDUSE_FACTS = {"2024-11-10": 138 * 10, "2026-02-17": 137 * 10}
 
@@ -345,8 +352,8 @@ def small_workbook(rows: list[list[Any]] | None = None, *, sheet: str = "country
 
 def test_census_whole_dollars_and_the_partial_newest_year() -> None:
     data = tomli.loads(import_census_trade(small_workbook(), RELEASE))
-    facts = {f["id"]: f for f in data["facts"]}
-    assert list(data["measures"]) == ["us-goods-exports", "us-goods-imports"]
+    facts = {f["id"]: f for f in data["facts"] if f["measure"] in ANNUAL}  # the months: test_census_monthly.py
+    assert [m for m in data["measures"] if m in ANNUAL] == ["us-goods-exports", "us-goods-imports"]
     assert facts["census-2025-04-02-exports-2011"]["value"] == 14_335_692_036  # 12 x 1194.641003, float noise gone
     assert facts["census-2025-04-02-imports-2011"]["value"] == 18_000_000
     assert "status" not in facts["census-2025-04-02-exports-2011"]
@@ -359,7 +366,8 @@ def test_census_whole_dollars_and_the_partial_newest_year() -> None:
 
 def test_census_newest_year_with_twelve_months_is_final() -> None:
     rows = [census_row("2013", "3010", [1.0] * 12, [2.0] * 12)]
-    (exports, _imports) = tomli.loads(import_census_trade(small_workbook(rows), RELEASE))["facts"]
+    facts = tomli.loads(import_census_trade(small_workbook(rows), RELEASE))["facts"]
+    (exports, _imports) = [fact for fact in facts if fact["measure"] in ANNUAL]
     assert "status" not in exports and "end" not in exports
 
 
@@ -400,7 +408,7 @@ def census_item(day: str) -> ReleaseFile:
 @pytest.mark.slow
 @pytest.mark.parametrize("item", CENSUS, ids=ids(CENSUS))
 def test_census_release_gives_every_colombia_year(item: ReleaseFile) -> None:
-    facts = facts_by_id(imported(item))
+    facts = {key: fact for key, fact in facts_by_id(imported(item)).items() if fact["measure"] in ANNUAL}
     first, last = COLOMBIA_YEARS[item.release.date]
     day = item.release.date
     assert len(facts) == 2 * (last - first + 1)
@@ -415,7 +423,7 @@ def test_census_release_gives_every_colombia_year(item: ReleaseFile) -> None:
     rows = book["country"].iter_rows(values_only=True)
     header = next(rows)
     year, code, eyr, iyr = (header.index(n) for n in ("year", "CTY_CODE", "EYR", "IYR"))
-    colombia = [row for row in rows if str(row[code]) == "3010"]
+    colombia = [row for row in rows if str(row[code]) == "3010" and row[year]]  # 2018: one row with no year, all 0
     book.close()
     assert len(colombia) == last - first + 1
     for row in colombia:
@@ -425,16 +433,18 @@ def test_census_release_gives_every_colombia_year(item: ReleaseFile) -> None:
 
 @pytest.mark.slow
 def test_census_partial_year_and_revisions_across_releases() -> None:
-    newest = facts_by_id(imported(census_item("2024-11-01")))
-    partial = newest["census-2024-11-01-exports-2024"]
+    # The releases committed 2022-05-11, 2023-03-19 and 2024-11-01, by the day each says it was made.
+    newest = facts_by_id(imported(census_item("2024-07-29")))
+    partial = newest["census-2024-07-29-exports-2024"]
     assert (partial["status"], partial["end"]) == ("partial", "2024-06")
-    assert newest["census-2024-11-01-imports-2024"]["value"] == 8_714_975_690
-    assert facts_by_id(imported(census_item("2022-05-11")))["census-2022-05-11-exports-2022"]["end"] == "2022-01"
-    exports_2021 = [facts_by_id(imported(i))[f"census-{i.release.date}-exports-2021"]["value"] for i in CENSUS]
+    assert newest["census-2024-07-29-imports-2024"]["value"] == 8_714_975_690
+    assert facts_by_id(imported(census_item("2022-03-26")))["census-2022-03-26-exports-2022"]["end"] == "2022-01"
+    three = [census_item(day) for day in ("2022-03-26", "2023-03-01", "2024-07-29")]
+    exports_2021 = [facts_by_id(imported(i))[f"census-{i.release.date}-exports-2021"]["value"] for i in three]
     assert exports_2021 == [16_451_440_891, 16_686_501_534, 16_765_676_214]
-    imports_2022 = [facts_by_id(imported(i))[f"census-{i.release.date}-imports-2022"]["value"] for i in CENSUS[1:]]
+    imports_2022 = [facts_by_id(imported(i))[f"census-{i.release.date}-imports-2022"]["value"] for i in three[1:]]
     assert imports_2022 == [18_561_537_610, 18_478_874_041]
-    assert newest["census-2024-11-01-exports-2013"]["value"] == 18_371_032_417  # README: 18,371.03 million
+    assert newest["census-2024-07-29-exports-2013"]["value"] == 18_371_032_417  # README: 18,371.03 million
 
 
 @pytest.mark.slow
@@ -493,5 +503,6 @@ def test_fact_ids_are_unique_across_all_shipped_releases() -> None:
         for fact in tomli.loads((REPO / item.output).read_text(encoding="utf-8"))["facts"]:
             assert fact["id"] not in seen
             seen.add(fact["id"])
-    census = sum(2 * (b - a + 1) for a, b in COLOMBIA_YEARS.values())
-    assert len(seen) == sum(COLOMBIA_ROWS.values()) + census + sum(ENDUSE_FACTS.values())
+    months = sum(2 * (12 * (b - a) + NEWEST_MONTH[day]) for day, (a, b) in COLOMBIA_YEARS.items())
+    annual = sum(2 * (b - a + 1) for a, b in COLOMBIA_YEARS.values())
+    assert len(seen) == sum(COLOMBIA_ROWS.values()) + annual + months + sum(ENDUSE_FACTS.values())

@@ -242,10 +242,12 @@ def _cells(release: str) -> dict[tuple[str, str], int]:
 
 
 def test_aid_since_2016_is_the_2025_04_02_release_cell_for_cell(shipped: Dataset) -> None:
+    # As the record stood before the release of 2025-11-29 (test_shipped_aid.py checks that one).
     cells = _cells("2025-04-02")
     names = {"aid-obligations": "Obligations", "aid-disbursements": "Disbursements"}
+    before = PartialDate.parse("2025-11-28")
     for measure, name in names.items():
-        rows = [r for r in _series_rows(shipped, measure) if r.fact.date.first.year >= 2016]
+        rows = [r for r in _series_rows(shipped, measure, as_of=before) if r.fact.date.first.year >= 2016]
         years = {str(r.fact.date): r for r in rows}
         assert set(years) == {str(year) for year in range(2016, 2026)}, measure
         for year, row in years.items():
@@ -257,7 +259,15 @@ def test_aid_since_2016_is_the_2025_04_02_release_cell_for_cell(shipped: Dataset
 
 def test_aid_latest_gives_fy2023_final_with_fy2024_and_fy2025_beside_it(shipped: Dataset) -> None:
     rows = _series_rows(shipped, "aid-obligations", latest=True)
+    # The release of 2025-11-29 came after FY2025 ended (2025-09-30): provisional, no longer partial.
     assert [(str(r.fact.date), r.fact.status) for r in rows] == [
+        ("2023", Status.FINAL),
+        ("2024", Status.PROVISIONAL),
+        ("2025", Status.PROVISIONAL),
+    ]
+    assert {r.source.id for r in rows} == {"foreignassistance-2025-11-29"}
+    before = _series_rows(shipped, "aid-obligations", latest=True, as_of=PartialDate.parse("2025-11-28"))
+    assert [(str(r.fact.date), r.fact.status) for r in before] == [
         ("2023", Status.FINAL),
         ("2024", Status.PROVISIONAL),
         ("2025", Status.PARTIAL),
@@ -267,7 +277,7 @@ def test_aid_latest_gives_fy2023_final_with_fy2024_and_fy2025_beside_it(shipped:
 def test_fy2020_obligations_as_each_release_gave_them(shipped: Dataset) -> None:
     rows = [r for r in _series_rows(shipped, "aid-obligations", history=True) if str(r.fact.date) == "2020"]
     dates = [str(r.source.date) for r in rows]
-    assert dates == sorted(dates) and len(dates) == 6  # every release, oldest first
+    assert dates == sorted(dates) and len(dates) == 7  # every release, oldest first
     assert all(r.superseded_by for r in rows[:-1]) and rows[-1].superseded_by is None
     then = [r for r in _series_rows(shipped, "aid-obligations", as_of=PartialDate.parse("2023-01-01"))
             if str(r.fact.date) == "2020"]  # fmt: skip
@@ -276,11 +286,13 @@ def test_fy2020_obligations_as_each_release_gave_them(shipped: Dataset) -> None:
 
 
 def test_goods_trade_series_1985_to_2024_with_2024_partial(shipped: Dataset) -> None:
+    # As the record stood before the release generated 2024-10-01 (newer ones: test_shipped_trade.py).
     measures = [shipped.measures["us-goods-exports"], shipped.measures["us-goods-imports"]]
-    selection = query.select(shipped, filters=query.Filters(measures=("us-goods-exports", "us-goods-imports")))
+    filters = query.Filters(measures=("us-goods-exports", "us-goods-imports"))
+    selection = query.select(shipped, filters=filters, view=query.View(as_of=PartialDate.parse("2024-09-30")))
     table = summaries.series(selection, measures)
     census = [
-        line for line in table.lines if all(row and row.source.id == "census-trade-2024-11-01" for row in line.cells)
+        line for line in table.lines if all(row and row.source.id == "census-trade-2024-07-29" for row in line.cells)
     ]
     assert [line.label for line in census] == [str(year) for year in range(1985, 2025)]
     newest = census[-1].cells

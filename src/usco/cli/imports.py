@@ -14,7 +14,7 @@ import typer
 
 from usco.cli.boundary import boundary, fail, say, write
 from usco.cli.options import Force
-from usco.importers import IMPORTERS, Importer, ImportFormatError, Release
+from usco.importers import IMPORTERS, Importer, ImportFormatError, NoDateError, dated
 from usco.model import PartialDate
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
@@ -27,9 +27,18 @@ commands = typer.Typer()
 
 RELEASE_MAX_BYTES = 200 * 1024 * 1024  # the releases shipped are 1.6 to 2.5 MB
 ReleaseDate = Annotated[
-    str, typer.Option("--date", metavar="YYYY-MM-DD", help="The release's date (the files print none).")
+    Optional[str],
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="The release's date; required when the file says none (a CSV) [default: the day the file says it "
+        "was made].",
+    ),
 ]
-DateNote = Annotated[Optional[str], typer.Option("--date-note", help="How the release's date was established.")]
+DateNote = Annotated[
+    Optional[str],
+    typer.Option("--date-note", help="How the release's date was established [default: the file's own evidence]."),
+]
 Url = Annotated[
     Optional[str], typer.Option("--url", help="Where the release is published [default: the official page].")
 ]
@@ -41,22 +50,30 @@ Output = Annotated[
 ReleaseFile = Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded release file.")]
 
 
-def _import(importer: Importer, file: Path, date: str, date_note: Optional[str], url: Optional[str],
+def _import(importer: Importer, file: Path, date: Optional[str], date_note: Optional[str], url: Optional[str],
             copy_url: Optional[str], output: Optional[Path], force: bool) -> None:  # fmt: skip
     from usco import files
     from usco.reading import read_input_file
 
-    try:
-        PartialDate.parse(date)
-        if len(date) != 10:
-            raise ValueError(f"{date!r} is not a day; expected YYYY-MM-DD")
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'--date'") from None
+    if date is not None:
+        try:
+            PartialDate.parse(date)
+            if len(date) != 10:
+                raise ValueError(f"{date!r} is not a day; expected YYYY-MM-DD")
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="'--date'") from None
     with boundary():
         content = read_input_file(file, limit=RELEASE_MAX_BYTES, what="a release file")
-        # --date is required: importer.date(content) (the day a file says it was made) is
-        # None for every importer so far; issue #21 reads it from Census workbooks.
-        release = Release(date=date, date_note=date_note, url=url, copy_url=copy_url)
+        # The day the file says it was made (design §6), unless --date gives one.
+        own = importer.date(content) if date is None else None
+        if date is None and own is None and not importer.detect(content):
+            fail(f"{file}: the file is not {importer.what}")
+        try:
+            release = dated(own, date=date, date_note=date_note, url=url, copy_url=copy_url)
+        except NoDateError as error:
+            from typer._click.exceptions import MissingParameter  # typer 0.28 vendors click (pinned <0.29)
+
+            raise MissingParameter(f"{file}: {error}", param_hint="'--date'", param_type="option") from None
         try:
             text = importer.convert(content, release)
         except ImportFormatError as error:
@@ -73,7 +90,7 @@ def _command(importer: Importer) -> Callable[..., None]:
 
     def command(
         file: ReleaseFile,
-        date: ReleaseDate,
+        date: ReleaseDate = None,
         date_note: DateNote = None,
         url: Url = None,
         copy_url: CopyUrl = None,

@@ -24,6 +24,11 @@ AID_SERIES = ("aid-obligations", "aid-disbursements", "aid-appropriated-planned"
 TRADE_SERIES = ("us-goods-exports", "us-goods-imports")
 
 
+#: Trade's monthly series: on a terminal `usco trade` names them instead of listing every month
+#: (a thousand figures); with --measure, or in a machine format, they are listed like any fact.
+TRADE_MONTHLY = ("us-goods-exports-monthly", "us-goods-imports-monthly")
+
+
 #: aid and trade: a topic of their own, so every shared option but --topic.
 ANNUAL = ("since", "until", "tag", "source", "source_kind", "measure", "regional", *VIEW, *OUTPUT)
 
@@ -32,9 +37,13 @@ ANNUAL = ("since", "until", "tag", "source", "source_kind", "measure", "regional
 TOP_PRODUCTS = 5
 
 
-def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: Options) -> None:
+def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: Options,
+            named: Sequence[str] = ()) -> None:  # fmt: skip
     """aid and trade: on a terminal the annual series table first, then (trade) the newest year's largest
-    products, then every other figure."""
+    products, then every other figure.
+
+    The series *named* (monthly ones) are named on a terminal rather than listed, unless --measure asks for them.
+    """
     filters = options.filters._replace(topics=(topic,), regional=options.regional)
     history = options.view.history
     with boundary():
@@ -47,7 +56,7 @@ def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: 
             return
         from usco.query import summaries
         from usco.query.products import is_product
-        from usco.render.listings import facts_listing, series_listing
+        from usco.render.listings import facts_listing, hint_listing, series_listing
 
         known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
         chosen = {measure.id for measure in known}
@@ -55,11 +64,15 @@ def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: 
         # The end-use categories get a table of their own, unless a --tag, --source or --measure picks some.
         picked = filters.tags or filters.sources or filters.measures
         products = not picked and any(is_product(row.fact.measure) for row in selection.rows)
+        left = set() if options.filters.measures else set(named)
         rest = [row for row in selection.rows
-                if row.fact.measure not in chosen and not (products and is_product(row.fact.measure))]  # fmt: skip
+                if row.fact.measure not in chosen and row.fact.measure not in left
+                and not (products and is_product(row.fact.measure))]  # fmt: skip
         others = selection._replace(rows=tuple(rest))
         if table.lines:  # a table: --columns and --no-header are for the machine formats
             emit(series_listing(table), options.fmt)
+        if any(row.fact.measure in left for row in selection.rows):
+            emit(hint_listing(f"Each month: usco series {' '.join(named)}"), options.fmt)
         if products:
             from usco.render.products import products_listing
 
@@ -97,8 +110,9 @@ def trade(ctx: typer.Context, options: Options) -> None:
     Examples:
       usco trade --since 2010
       usco trade --measure us-goods-exports --history -f csv
+      usco series us-goods-exports-monthly us-goods-imports-monthly --since 2025
     """
-    _annual(ctx, Topic.TRADE, TRADE_SERIES, options)
+    _annual(ctx, Topic.TRADE, TRADE_SERIES, options, named=TRADE_MONTHLY)
 
 
 @commands.command(short_help="Milestones, oldest first, each with its source.")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from usco.importers import census_enduse, census_trade, foreignassistance
-from usco.importers.base import ImportFormatError, MissingLibraryError, Release
+from usco.importers.base import FileDate, ImportFormatError, MissingLibraryError, NoDateError, Release, dated
 from usco.importers.census_enduse import import_census_enduse_imports
 from usco.importers.census_trade import import_census_trade
 from usco.importers.foreignassistance import import_foreignassistance
@@ -25,11 +25,14 @@ from usco.model import UscoError
 
 __all__ = [
     "IMPORTERS",
+    "FileDate",
     "ImportFormatError",
     "Importer",
     "MissingLibraryError",
+    "NoDateError",
     "Release",
     "UnknownImporterError",
+    "dated",
     "find",
     "import_census_enduse_imports",
     "import_census_trade",
@@ -71,8 +74,12 @@ class Importer(Protocol):
     def detect(self, content: bytes) -> bool:
         """Is this its kind of file? Cheap: the header or the sheet names, never the whole file."""
 
-    def date(self, content: bytes) -> str | None:
-        """The day (YYYY-MM-DD) the file itself says it was generated; None when it says none."""
+    def date(self, content: bytes) -> FileDate | None:
+        """The day the file itself says it was generated, with that evidence in words; None when it says none.
+
+        Cheap (a workbook's zip directory, never its sheets) and never raises: a file that is
+        not its kind says no day, and convert() tells why.
+        """
 
     def convert(self, content: bytes, release: Release) -> str:
         """The TOML text of a dataset file; ImportFormatError (one line) when the file is not its kind."""

@@ -29,13 +29,42 @@ def missing_library(library: str, error: ModuleNotFoundError) -> MissingLibraryE
     )
 
 
+class FileDate(NamedTuple):
+    """The day a release file itself says it was made, and that evidence in words (design §6)."""
+
+    day: str  # YYYY-MM-DD
+    note: str  # the evidence, for the source's date_note: "The day the workbook was generated, ..."
+
+
 class Release(NamedTuple):
-    """What the caller knows about a release file, which the file itself does not print."""
+    """What is known about a release file: what the caller said, or what the file itself says of its day."""
 
     date: str  # YYYY-MM-DD: the day the release was published (or the best evidence for it)
-    date_note: str | None = None  # how that date was established
+    date_note: str | None = None  # how that date was established, as the caller (--date-note) put it
     url: str | None = None  # the official page; None for the importer's default
     copy_url: str | None = None  # a permanent copy of exactly this file
+    # The file's own evidence for `date` (FileDate.note) when the date is the file's own, no
+    # --date given: the source's date_note unless date_note is given, and the command that
+    # makes the file again gives no --date.
+    evidence: str | None = None
+
+
+class NoDateError(UscoError):
+    """The file prints no date of its own and no --date was given; the message says so in one line."""
+
+
+def dated(own: FileDate | None, *, date: str | None, date_note: str | None = None, url: str | None = None,
+          copy_url: str | None = None) -> Release:  # fmt: skip
+    """The release as it will be imported: *date* when given (it always wins), else the file's own day *own*.
+
+    NoDateError when there is neither: a CSV prints no date, and neither does a workbook
+    without the evidence of design §6.
+    """
+    if date is not None:
+        return Release(date, date_note, url, copy_url)
+    if own is None:
+        raise NoDateError("the file says nothing of the day it was made: its date (YYYY-MM-DD) must be given")
+    return Release(own.day, date_note, url, copy_url, evidence=own.note)
 
 
 class Measure(NamedTuple):
@@ -118,7 +147,9 @@ def command_comment(importer: str, content: bytes, release: Release) -> list[str
     """The comment lines at the top of a generated file: the command that makes it, and the input's hash."""
     import hashlib  # here, not at the top: `usco --help` and completion import this module
 
-    words = ["usco", "import", importer, "FILE", "--date", release.date]
+    words = ["usco", "import", importer, "FILE"]
+    if release.evidence is None:  # else the file dates itself, and the same command finds the same day
+        words += ["--date", release.date]
     for option, given in (("--date-note", release.date_note), ("--url", release.url), ("--copy-url", release.copy_url)):
         if given is not None:
             words += [option, given]
@@ -172,6 +203,7 @@ def source_fields(
     if release.copy_url is not None:
         fields.append(("copy_url", release.copy_url))
     fields += [("short", short), ("date", day)]
-    if release.date_note is not None:
-        fields.append(("date_note", release.date_note))
+    note = release.date_note if release.date_note is not None else release.evidence
+    if note is not None:
+        fields.append(("date_note", note))
     return fields

@@ -22,6 +22,7 @@ from typing import Any
 from usco.importers import xlsx
 from usco.importers.base import (
     Fact,
+    FileDate,
     ImportFormatError,
     Measure,
     Release,
@@ -219,8 +220,8 @@ Examples:
     def detect(self, content: bytes) -> bool:
         return xlsx.has_sheet(content, SHEET)
 
-    def date(self, content: bytes) -> str | None:
-        return found.day if (found := workbook_date(content)) is not None else None
+    def date(self, content: bytes) -> FileDate | None:
+        return FileDate(found.day, found.note) if (found := workbook_date(content)) is not None else None
 
     def convert(self, content: bytes, release: Release) -> str:
         return import_census_enduse_imports(content, release)

@@ -1,6 +1,10 @@
 """The Census Bureau's country.xlsx → U.S. goods trade with Colombia as a dataset file (design §6).
 
-openpyxl is imported here, inside the function, so that usco starts without it.
+Each year's total (`EYR`/`IYR`) and each month's figure (`EJAN`…`IDEC`), exports and
+imports. The newest year is partial: its months after the last one published are 0 in
+the file, placeholders that are not written. A release is dated by the workbook itself
+(usco.importers.workbook). openpyxl is imported here, inside the function, so that usco
+starts without it.
 """
 
 from __future__ import annotations
@@ -9,10 +13,11 @@ import io
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from usco.importers.base import (
     Fact,
+    FileDate,
     ImportFormatError,
     Measure,
     Release,
@@ -42,8 +47,24 @@ _LARGEST = 10**18
 
 EXPORTS = Measure("us-goods-exports", "U.S. goods exports to Colombia (Census Bureau)", "USD", "year")
 IMPORTS = Measure("us-goods-imports", "U.S. goods imports from Colombia (Census Bureau)", "USD", "year")
-_FLOWS = ((EXPORTS, "E", "exports", "U.S. goods exports to Colombia"), (IMPORTS, "I", "imports",
-          "U.S. goods imports from Colombia"))  # fmt: skip
+EXPORTS_MONTHLY = Measure("us-goods-exports-monthly", "U.S. goods exports to Colombia, by month (Census Bureau)",
+                          "USD", "month")  # fmt: skip
+IMPORTS_MONTHLY = Measure("us-goods-imports-monthly", "U.S. goods imports from Colombia, by month (Census Bureau)",
+                          "USD", "month")  # fmt: skip
+
+
+class _Flow(NamedTuple):
+    year: Measure
+    month: Measure
+    letter: str  # the columns' first letter: EJAN…EDEC, EYR
+    word: str  # in fact ids: census-DAY-exports-2024, census-DAY-exports-2024-01
+    text: str  # a fact's text: "{text} in 2024", "{text} in January 2024"
+
+
+_FLOWS = (
+    _Flow(EXPORTS, EXPORTS_MONTHLY, "E", "exports", "U.S. goods exports to Colombia"),
+    _Flow(IMPORTS, IMPORTS_MONTHLY, "I", "imports", "U.S. goods imports from Colombia"),
+)
 
 
 def _dollars(cell: Any, where: str) -> int:
@@ -121,7 +142,7 @@ def _check_bytes(content: bytes) -> None:
 
 
 def import_census_trade(content: bytes, release: Release) -> str:
-    """The TOML text of a dataset file holding U.S. goods exports to and imports from Colombia, each year."""
+    """The TOML text of a dataset file: U.S. goods exports to and imports from Colombia, each year and month."""
     day = release_day(release)
     _check_bytes(content)
     rows = _rows(content)
@@ -130,7 +151,7 @@ def import_census_trade(content: bytes, release: Release) -> str:
     except StopIteration:
         raise ImportFormatError(f"sheet {SHEET!r} is empty; expected {WHAT}") from None
     names = [str(cell).strip().casefold() if cell is not None else "" for cell in header]
-    wanted = ["year", "cty_code"] + [f"{flow}{m}".casefold() for _, flow, _, _ in _FLOWS for m in (*MONTHS, "YR")]
+    wanted = ["year", "cty_code"] + [f"{flow.letter}{m}".casefold() for flow in _FLOWS for m in (*MONTHS, "YR")]
     where: dict[str, int] = {}
     missing = [name for name in wanted if name not in names]
     if missing:
@@ -138,6 +159,7 @@ def import_census_trade(content: bytes, release: Release) -> str:
         raise ImportFormatError(f"sheet {SHEET!r} has no column {shown_missing} in its first row; expected {WHAT}")
     for name in wanted:
         where[name] = names.index(name)
+    figures = [where[name] for name in wanted[2:]]
 
     years: dict[int, tuple[Any, ...]] = {}
     line = 1
@@ -149,9 +171,15 @@ def import_census_trade(content: bytes, release: Release) -> str:
         if not (code == int(COUNTRY) and not isinstance(code, bool)) and str(code).strip() != COUNTRY:
             continue
         year_cell = row[where["year"]]
-        year_text = str(year_cell).strip()
+        year_text = str(year_cell).strip() if year_cell is not None else ""
         if isinstance(year_cell, float) and year_cell.is_integer():
             year_text = str(int(year_cell))
+        if not year_text:
+            # A row with no year is not a year (the 2018 release has one, every value 0). One
+            # with a figure in it would be a figure of no known year: refused, never dropped.
+            if any(row[index] not in (None, "", 0) for index in figures):
+                raise ImportFormatError(f"row {line}: a Colombia row with figures but no year; expected {WHAT}")
+            continue
         if not _YEAR.fullmatch(year_text) or year_text.startswith("0"):
             raise ImportFormatError(f"row {line}: year {shown(str(year_cell))} is not a year; expected {WHAT}")
         year = int(year_text)
@@ -164,9 +192,9 @@ def import_census_trade(content: bytes, release: Release) -> str:
     newest = max(years)
     published = 0  # the newest year's last month with a nonzero figure in either flow
     for index, month in enumerate(MONTHS, start=1):
-        for _, flow, _, _ in _FLOWS:
-            cell = years[newest][where[f"{flow}{month}".casefold()]]
-            if _dollars(cell, f"{flow}{month} of {newest}") != 0:
+        for flow in _FLOWS:
+            cell = years[newest][where[f"{flow.letter}{month}".casefold()]]
+            if _dollars(cell, f"{flow.letter}{month} of {newest}") != 0:
                 published = index
     if published == 0:
         raise ImportFormatError(f"Colombia's newest year {newest} has no published month; expected {WHAT}")
@@ -180,25 +208,45 @@ def import_census_trade(content: bytes, release: Release) -> str:
     source_id = f"census-trade-{release.date}"
     facts = []
     for year, row in years.items():
-        for measure, flow, word, text in _FLOWS:
-            value = _dollars(row[where[f"{flow}yr".casefold()]], f"{flow}YR of {year}")
-            months = f" (January–{MONTH_NAMES[published - 1]} only)" if partial and year == newest else ""
+        is_partial = partial and year == newest
+        for flow in _FLOWS:
+            value = _dollars(row[where[f"{flow.letter}yr".casefold()]], f"{flow.letter}YR of {year}")
+            months = f" (January–{MONTH_NAMES[published - 1]} only)" if is_partial else ""
             facts.append(
                 Fact(
-                    id=f"census-{release.date}-{word}-{year}",
+                    id=f"census-{release.date}-{flow.word}-{year}",
                     topic="trade",
-                    text=f"{text} in {year}{months}",
+                    text=f"{flow.text} in {year}{months}",
                     value=value,
                     unit="USD",
                     date=str(year),
-                    end=end if year == newest else None,
-                    status="partial" if partial and year == newest else "final",
+                    end=end if is_partial else None,
+                    status="partial" if is_partial else "final",
                     source=source_id,
-                    measure=measure.id,
+                    measure=flow.year.id,
                     tags=TAGS,
                     sort_key=(year,),
                 )
             )
+            # Every month of every year; in the newest, the months up to the last one
+            # published (the 0s after it are placeholders, not figures). A month's figure
+            # is the whole month: final, like every complete year (design §6).
+            for number, month in enumerate(MONTHS[: published if year == newest else 12], start=1):
+                column = f"{flow.letter}{month}"
+                facts.append(
+                    Fact(
+                        id=f"census-{release.date}-{flow.word}-{year}-{number:02d}",
+                        topic="trade",
+                        text=f"{flow.text} in {MONTH_NAMES[number - 1]} {year}",
+                        value=_dollars(row[where[column.casefold()]], f"{column} of {year}"),
+                        unit="USD",
+                        date=f"{year}-{number:02d}",
+                        source=source_id,
+                        measure=flow.month.id,
+                        tags=TAGS,
+                        sort_key=(year, number),
+                    )
+                )
     fields = source_fields(
         title=TITLE,
         publisher=PUBLISHER,
@@ -208,7 +256,8 @@ def import_census_trade(content: bytes, release: Release) -> str:
         day=day,
     )
     comments = command_comment("census-trade", content, release)
-    return render(comments, source_id, fields, [EXPORTS, IMPORTS], facts)
+    measures = [measure for flow in _FLOWS for measure in (flow.year, flow.month)]
+    return render(comments, source_id, fields, measures, facts)
 
 
 _SHEET_NAMES = re.compile(rb'<(?:[A-Za-z0-9_]+:)?sheet\b[^>]*?\bname="([^"]*)"')
@@ -238,24 +287,29 @@ class CensusTrade:
     what = WHAT
     file_name = "country.xlsx"
     url = DEFAULT_URL
-    measures = (EXPORTS.id, IMPORTS.id)
-    summary = "The Census Bureau's country.xlsx, by year."
+    measures = (EXPORTS.id, IMPORTS.id, EXPORTS_MONTHLY.id, IMPORTS_MONTHLY.id)
+    summary = "The Census Bureau's country.xlsx, by year and month."
     help = """\
-The Census Bureau's country.xlsx: U.S. goods exports to and imports from Colombia by year.
+The Census Bureau's country.xlsx: U.S. goods exports to and imports from Colombia by year
+and by month. The workbook says when Census generated it (design §6): that day is the
+release's date unless --date gives another, and the source's date_note names the evidence.
 
 \b
 Examples:
-  usco import census-trade country.xlsx --date 2026-11-05 -o census.toml
-  usco --add census.toml series us-goods-exports us-goods-imports"""
+  usco import census-trade country.xlsx -o census.toml
+  usco --add census.toml series us-goods-exports us-goods-imports
+  usco --add census.toml series us-goods-imports-monthly --since 2025"""
 
     def detect(self, content: bytes) -> bool:
         return _is_release(content)
 
-    def date(self, content: bytes) -> str | None:
-        # The seam for issue #21: a Census workbook says when it was generated (its zip
-        # entries' timestamps, else docProps/core.xml's modified time; design §6). Until
-        # that is read, --date gives the day, as for a CSV.
-        return None
+    def date(self, content: bytes) -> FileDate | None:
+        # A Census workbook says when it was generated: its zip entries' timestamps, else
+        # docProps/core.xml's modified time and who saved it (design §6, workbook.py).
+        from usco.importers.workbook import workbook_date
+
+        found = workbook_date(content)
+        return None if found is None else FileDate(found.day, found.note)
 
     def convert(self, content: bytes, release: Release) -> str:
         return import_census_trade(content, release)

@@ -2,6 +2,8 @@
 
 Read with the csv module only: nothing in the file is executed or interpreted beyond
 the four columns used (country code, transaction type name, fiscal year, current_amount).
+Other named columns are read past; columns a spreadsheet added (no header, or a header
+that is no name) must be empty.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import NamedTuple
 
 from usco.importers.base import (
     Fact,
+    FileDate,
     ImportFormatError,
     Measure,
     Release,
@@ -76,6 +79,7 @@ _COLUMNS = {
     "amount": "current_amount",
 }
 _HEADER_SEPARATORS = re.compile(r"[\s_\-]+")
+_NAME = re.compile(r"[^\W\d]\w*")  # a column's name, once normalised: "region_name", "income_roup", not "ilte="
 _YEAR = re.compile(r"[0-9]{4}")
 _TRANSITION_QUARTER = "1976tq"
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -199,6 +203,9 @@ def import_foreignassistance(content: bytes, release: Release) -> str:
             raise ImportFormatError(f"the file has {len(found)} columns named {name!r}; expected one ({WHAT})")
         where[role] = found[0]
     width = len(header)
+    # Columns a spreadsheet added (the 2025-11-29 copy has three: two with no header, one
+    # headed "ilte="): ignored while empty; a figure in one is refused, never dropped.
+    added = [index for index, name in enumerate(names) if not _NAME.fullmatch(name)]
 
     source_id = f"foreignassistance-{release.date}"
     prefix = f"fa-{release.date}"
@@ -215,6 +222,13 @@ def import_foreignassistance(content: bytes, release: Release) -> str:
                     f"line {line} has {len(row)} fields where the header has {width} (is the file truncated?); "
                     f"expected {WHAT}"
                 )
+            for index in added:
+                if row[index].strip():
+                    named = f"headed {shown(header[index], 20)}" if header[index].strip() else "with no header"
+                    raise ImportFormatError(
+                        f"line {line}: column {index + 1} ({named}) holds {shown(row[index], 20)}, but it is no column "
+                        f"of {WHAT}; expected it empty"
+                    )
             amount_text = row[where["amount"]]
             value = _amount(amount_text, line)
             if row[where["country"]].strip() != COUNTRY:
@@ -305,7 +319,7 @@ Examples:
     def detect(self, content: bytes) -> bool:
         return _is_release(content)
 
-    def date(self, content: bytes) -> str | None:
+    def date(self, content: bytes) -> FileDate | None:
         return None  # the CSV prints no date: --date gives it
 
     def convert(self, content: bytes, release: Release) -> str:

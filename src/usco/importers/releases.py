@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from usco.importers import find
 from usco.importers.base import Release, shell_words
+from usco.importers.workbook import GENERATED, RESAVED, SAVED_BY_PUBLISHER, described
 
 
 class ReleaseFile(NamedTuple):
@@ -23,7 +24,7 @@ class ReleaseFile(NamedTuple):
     commit: str  # ... at this commit ...
     path: str  # ... at this path
     release: Release
-    dated: str = "the day the copy was committed; the file prints no date"  # how release.date was found, in words
+    committed: str  # the day the copy was committed (the release's date when the file says none)
 
     @property
     def copy_url(self) -> str:
@@ -31,7 +32,9 @@ class ReleaseFile(NamedTuple):
 
     def command(self, raw_dir: str = "../shared/raw") -> str:
         """The command line that makes `output` from the release file."""
-        words = ["usco", "import", self.importer, f"{raw_dir}/{self.raw}", "--date", self.release.date]
+        words = ["usco", "import", self.importer, f"{raw_dir}/{self.raw}"]
+        if self.release.evidence is None:  # else the file dates itself (design §6)
+            words += ["--date", self.release.date]
         if self.release.date_note is not None:
             words += ["--date-note", self.release.date_note]
         if self.release.url is not None:
@@ -50,37 +53,49 @@ def _note(what: str, repository: str, commit: str) -> str:
 
 def _copies(importer: str, folder: str, *copies: tuple[str, str, str, str, str]) -> tuple[ReleaseFile, ...]:
     """An importer's release files, each (day, sha256, repository, commit, path), kept in *folder* as NAME.DAY.EXT."""
+    return tuple(_copy(importer, folder, day, *copy) for day, *copy in copies)
+
+
+def _copy(importer: str, folder: str, day: str, sha256: str, repository: str, commit: str, path: str,
+          more: str = "") -> ReleaseFile:  # fmt: skip
+    """A release file that prints no date, dated by the day its copy was committed (*more*: said in its note)."""
     official = find(importer)
     stem, dot, extension = official.file_name.rpartition(".")
-    files = []
-    for day, sha256, repository, commit, path in copies:
-        copy_url = f"https://github.com/{repository}/blob/{commit}/{path}"
-        release = Release(day, _note(official.what, repository, commit), None, copy_url)
-        raw = f"{folder}/{stem}.{day}{dot}{extension}"
-        output = f"data/series/{importer}-{day}.toml"
-        files.append(ReleaseFile(importer, raw, output, sha256, repository, commit, path, release))
-    return tuple(files)
+    copy_url = f"https://github.com/{repository}/blob/{commit}/{path}"
+    note = _note(official.what, repository, commit) + (f" {more}" if more else "")
+    release = Release(day, note, None, copy_url)
+    raw = f"{folder}/{stem}.{day}{dot}{extension}"
+    output = f"data/series/{importer}-{day}.toml"
+    return ReleaseFile(importer, raw, output, sha256, repository, commit, path, release, day)
 
 
-def _workbooks(importer: str, folder: str, *copies: tuple[str, str, str, str, str, str, str, str]
-               ) -> tuple[ReleaseFile, ...]:  # fmt: skip
-    """An importer's workbooks that date themselves, each (commit day, sha256, repository, commit, path, release
-    day, its date note, how dated in a few words), kept in *folder* as NAME.COMMITDAY.EXT.
+def _dated_copies(importer: str, folder: str, *copies: tuple[str, str, str, str, str, str, str],
+                  ) -> tuple[ReleaseFile, ...]:  # fmt: skip
+    """Release files that date themselves (design §6), each (day committed, day the file says, its evidence,
+    sha256, repository, commit, path), kept in *folder* as NAME.COMMITTED.EXT and written as IMPORTER-DAY.toml.
 
-    The release day and the note are what usco.importers.workbook.workbook_date() reads in the file
-    (tests/test_enduse_releases.py checks them against it).
+    The day and evidence are what ../shared/raw/README.md says of each file; the regeneration
+    test checks them against what the importer reads in the file.
     """
     official = find(importer)
     stem, dot, extension = official.file_name.rpartition(".")
     files = []
-    for committed, sha256, repository, commit, path, day, note, dated in copies:
+    for committed, day, evidence, sha256, repository, commit, path in copies:
         copy_url = f"https://github.com/{repository}/blob/{commit}/{path}"
+        release = Release(day, None, None, copy_url, evidence=described(day, evidence).note)
         raw = f"{folder}/{stem}.{committed}{dot}{extension}"
         output = f"data/series/{importer}-{day}.toml"
-        release = Release(day, note, None, copy_url)
-        files.append(ReleaseFile(importer, raw, output, sha256, repository, commit, path, release, dated))
+        files.append(ReleaseFile(importer, raw, output, sha256, repository, commit, path, release, committed))
     return tuple(files)
 
+
+# The 2025-11-29 copy's release day is known only within a window (../shared/raw/README.md).
+_FA_2025_11_29 = (
+    "ForeignAssistance.gov published this release on a day that is unknown: after its release of 2025-04-02 "
+    "(this one's constant dollars are based on FY2024, and its figures revise that release's) and no later "
+    "than this day. Fiscal year 2025 ended on 2025-09-30 and may not have been over when the data were "
+    "published: its figures (provisional here, by the status rule) may cover only part of it."
+)
 
 _CSV = "us_foreign_aid_country.csv"
 RELEASES: tuple[ReleaseFile, ...] = (
@@ -98,32 +113,45 @@ RELEASES: tuple[ReleaseFile, ...] = (
         ("2025-04-02", "4db61dd647b7fd66dd0542074b07499f2c2019b2b1ae4ea3c1bc2fc4a50eacc7",
          "kareemshub/final-project", "26fc5cc078b7e9a517c1d0262bb5dbf573a9408f", _CSV),
     ),
-    *_copies("census-trade", "census",
-        ("2022-05-11", "85ab46a41ff96e4d81d30b2471fd4692fde82fd686c8714d10829394e18535bd",
+    _copy("foreignassistance", "foreignassistance",
+        "2025-11-29", "a8bbd039dd1eadc4e49a0e3a2625e122d5835c5af6b1e2bed9f02d442a40d5e7",
+        "ltadikonda2007/Personal-data-set-project", "2aceea2cd9fdb45c91c00cfd76e9944ec35c86b3", _CSV, _FA_2025_11_29),
+    # Census workbooks date themselves (design §6): the day generated, or a re-save day.
+    *_dated_copies("census-trade", "census",
+        ("2018-10-18", "2018-10-01", GENERATED, "8add5b662cd1087454dba2550e3d438d7ef934c170492d8d03fee97a18c58d83",
+         "mgmontella/preci.gov1005.2018", "ed154f733b783ca4b4980199edbc6626b3121703", "country.xlsx"),
+        ("2020-10-25", "2020-09-29", GENERATED, "de67e22c0fd8643162ecf970906d93cc12663f14565b0ce16d73210b1ca4a876",
+         "Kamol-Roy/Data_Incumbator_Project", "fb2d7b31e4c1b33f144b70eecd44de692eadc053", "country.xlsx"),
+        ("2022-05-11", "2022-03-26", RESAVED, "85ab46a41ff96e4d81d30b2471fd4692fde82fd686c8714d10829394e18535bd",
          "nancunjie4560/Data608", "ea9a0cd13e4beb0c13166eb5acff1fae1031ddee", "country.xlsx"),
-        ("2023-03-19", "22dad55d911a74188dcc4cf29e0fd6e07463b6949aad633fa47aaca2d0e74176",
+        ("2023-03-19", "2023-03-01", GENERATED, "22dad55d911a74188dcc4cf29e0fd6e07463b6949aad633fa47aaca2d0e74176",
          "JJamesRoy/ECN3950", "cce8d5f134657220d7c7a45d8135f38b0581a761", "country.xlsx"),
-        ("2024-11-01", "4b16c664bfc35e4c3bc3b9f169e372e522dd0cb8a1150669d5a83d672eaf8149",
+        ("2024-11-01", "2024-07-29", GENERATED, "4b16c664bfc35e4c3bc3b9f169e372e522dd0cb8a1150669d5a83d672eaf8149",
          "cesinco/tableau-dashboard-extension-d3js", "bc24e2a48fa4738ce2d704d1e2a354199e31af1b", "country.xlsx"),
+        ("2024-11-03", "2024-10-01", GENERATED, "49fba52fce012400cddf8baf7956eaf9d7bc8ff2514f8d52a56e01085345e530",
+         "ooihiangee/raw_data", "5638023c317052c7581224ffe1872ac8ec751bbb", "country.xlsx"),
+        ("2026-04-14", "2026-03-04", GENERATED, "767bfb694e25e9662fac212b0644ad3b915712c393f57e1f15ebcb6aeb408dc6",
+         "iriswang-creator/US_Trade_Analytics_", "224dd77dd58dba8900036a17e5439ff88903a5c6", "country.xlsx"),
     ),
-    # census-enduse-imports (issue #21): each workbook dates itself, as usco.importers.workbook reads it.
-    *_workbooks("census-enduse-imports", "enduse",
-        ("2024-11-10", "f3a066104b57b3177adfea20d04d3800e8ed17e7adb33bcbf773bff291920e6b",
-         "redzone67/g", "a87a478b520c4b594ae1b0a06842c513f38f35ae", "enduse_imports.xlsx",
-         "2024-11-10", "The workbook was re-saved on 2024-11-10 by someone outside the Census Bureau "
-         "(docProps/core.xml's modified time; its zip entries carry no time): the data are no newer than that day, "
-         "and the day the Census Bureau made them is unknown.",
-         "the day the copy's committer re-saved the workbook, from its docProps/core.xml"),
-        ("2026-04-14", "0cb950ca2ba7e3492a25a60ed3187d464c0e2e9a606f772e33bba6089de1739c",
-         "iriswang-creator/US_Trade_Analytics_", "224dd77dd58dba8900036a17e5439ff88903a5c6", "enduse_imports.xlsx",
-         "2026-02-17", "The day the workbook was last saved by Census Bureau staff, 2026-02-17 (docProps/core.xml's "
-         "modified time); its zip entries carry no time.",
-         "the day Census Bureau staff last saved the workbook, from its docProps/core.xml"),
+    # census-enduse-imports (issue #21): each workbook dates itself too.
+    *_dated_copies("census-enduse-imports", "enduse",
+        ("2024-11-10", "2024-11-10", RESAVED, "f3a066104b57b3177adfea20d04d3800e8ed17e7adb33bcbf773bff291920e6b",
+         "redzone67/g", "a87a478b520c4b594ae1b0a06842c513f38f35ae", "enduse_imports.xlsx"),
+        ("2026-04-14", "2026-02-17", SAVED_BY_PUBLISHER,
+         "0cb950ca2ba7e3492a25a60ed3187d464c0e2e9a606f772e33bba6089de1739c",
+         "iriswang-creator/US_Trade_Analytics_", "224dd77dd58dba8900036a17e5439ff88903a5c6", "enduse_imports.xlsx"),
     ),
 )  # fmt: skip
 
-BEGIN = "<!-- BEGIN releases: generated by scripts/regenerate-series from src/usco/imports/releases.py -->"
+BEGIN = "<!-- BEGIN releases: generated by scripts/regenerate-series from src/usco/importers/releases.py -->"
 END = "<!-- END releases -->"
+
+
+def _date_line(item: ReleaseFile) -> str:
+    if item.release.evidence is None:
+        return f"{item.release.date} (the day the copy was committed; the file prints no date)"
+    day, evidence = item.release.date, item.release.evidence
+    return f"{day}, from the file itself (the copy was committed {item.committed}): {evidence}"
 
 
 def releases_section() -> str:
@@ -136,7 +164,7 @@ def releases_section() -> str:
             "",
             f"- release file: `{item.raw}`",
             f"- sha256: `{item.sha256}`",
-            f"- date: {item.release.date} ({item.dated})",
+            f"- date: {_date_line(item)}",
             f"- copy: {item.copy_url}",
             "- command:",
             "",

@@ -33,6 +33,23 @@ class WorkbookDate(NamedTuple):
     note: str  # the evidence in words, for the source's date_note
 
 
+def described(day: str, evidence: str) -> WorkbookDate:
+    """The day and its evidence (GENERATED, SAVED_BY_PUBLISHER or RESAVED), with the note that says so."""
+    notes = {
+        GENERATED: f"The day the workbook was generated, {day}, from the timestamps of its zip entries.",
+        SAVED_BY_PUBLISHER: (
+            f"The day the workbook was last saved by Census Bureau staff, {day} (docProps/core.xml's "
+            "modified time); its zip entries carry no time."
+        ),
+        RESAVED: (
+            f"The workbook was re-saved on {day} by someone outside the Census Bureau (docProps/core.xml's "
+            "modified time; its zip entries carry no time): the data are no newer than that day, and the day "
+            "the Census Bureau made them is unknown."
+        ),
+    }
+    return WorkbookDate(day, evidence, notes[evidence])
+
+
 def workbook_date(content: bytes) -> WorkbookDate | None:
     """The day *content* (an xlsx file's bytes) says it was made, with the evidence; None if it says none."""
     import zipfile
@@ -42,12 +59,7 @@ def workbook_date(content: bytes) -> WorkbookDate | None:
             entries = archive.infolist()
             stamped = [entry.date_time for entry in entries if entry.date_time[0] > _PLACEHOLDER_YEAR]
             if stamped:
-                day = dt.date(*max(stamped)[:3]).isoformat()
-                return WorkbookDate(
-                    day,
-                    GENERATED,
-                    f"The day the workbook was generated, {day}, from the timestamps of its zip entries.",
-                )
+                return described(dt.date(*max(stamped)[:3]).isoformat(), GENERATED)
             core = next((entry for entry in entries if entry.filename == _CORE), None)
             if core is None or core.file_size > _CORE_LIMIT:
                 return None
@@ -62,17 +74,4 @@ def workbook_date(content: bytes) -> WorkbookDate | None:
     except ValueError:
         return None
     who = by[1].decode("utf-8", "replace").strip() if by else ""
-    if _CENSUS_STAFF in who:
-        return WorkbookDate(
-            day,
-            SAVED_BY_PUBLISHER,
-            f"The day the workbook was last saved by Census Bureau staff, {day} (docProps/core.xml's "
-            "modified time); its zip entries carry no time.",
-        )
-    return WorkbookDate(
-        day,
-        RESAVED,
-        f"The workbook was re-saved on {day} by someone outside the Census Bureau (docProps/core.xml's "
-        "modified time; its zip entries carry no time): the data are no newer than that day, and the day "
-        "the Census Bureau made them is unknown.",
-    )
+    return described(day, SAVED_BY_PUBLISHER if _CENSUS_STAFF in who else RESAVED)

@@ -179,6 +179,11 @@ def series_listing(series: SeriesTable) -> Listing:
     )
 
 
+def hint_listing(hint: str) -> Listing:
+    """A line of words under a series table, for the terminal; the machine formats hold nothing of it."""
+    return Listing((), [], [], draw=lambda console: _series_view().draw_hint(console, hint))
+
+
 # ---------------------------------------------------------------- show
 
 

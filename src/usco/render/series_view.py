@@ -190,3 +190,11 @@ def _series_line(line: Any, abbreviated: int = 0) -> tuple[str, list[str]]:
                  for row in line.cells]  # fmt: skip
         return f"{line.label} to {ends.pop()}", shown
     return line.label, [series_cell(row) if row else "" for row in line.cells]
+
+
+def draw_hint(console: Console, hint: str) -> None:
+    """A line under a series table saying where more of it is ("Each month: usco series ..."), wrapped."""
+    from rich.text import Text
+
+    console.print(Text(visible(hint), style=DIM))
+    console.print()
