@@ -7,9 +7,11 @@ regeneration test read it; a name runs its own importer's code, and no other's.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +24,7 @@ import usco.importers
 from tests.helpers import RAW, needed
 from tests.test_imports import HTML, fa_csv, small_workbook
 from usco.cli.imports import import_commands
-from usco.importers import IMPORTERS, Importer, Release, UnknownImporterError, find
+from usco.importers import IMPORTERS, Importer, ImportFormatError, Release, UnknownImporterError, find
 from usco.importers.releases import RELEASES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -285,6 +287,7 @@ def test_the_registry_is_one_tuple_the_cli_and_releases_read(monkeypatch: pytest
 
 BLOCK_OPENPYXL = """
 import sys
+import zipfile
 from importlib.abc import MetaPathFinder
 
 class NoOpenpyxl(MetaPathFinder):
@@ -327,3 +330,14 @@ def test_census_trade_without_openpyxl_is_one_line_naming_the_install_command(tm
     assert refused.stderr == f"usco: {text}: the file is text (a CSV?), not an xlsx workbook; " + (
         "expected the Census Bureau's country.xlsx\n"
     )
+
+
+@pytest.mark.parametrize("name", [importer.name for importer in IMPORTERS if importer.file_name.endswith(".xlsx")])
+def test_every_workbook_importer_refuses_a_zip_bomb_before_unpacking_it(name: str) -> None:
+    """One check for every workbook (usco.importers.xlsx): a few kB that would unpack to 64 MB of one part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (64 * 1024 * 1024))
+    with pytest.raises(ImportFormatError, match=r"\(a zip bomb\?\)"):
+        find(name).convert(out.getvalue(), Release("2026-01-01"))

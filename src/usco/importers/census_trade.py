@@ -3,18 +3,17 @@
 Each year's total (`EYR`/`IYR`) and each month's figure (`EJAN`…`IDEC`), exports and
 imports. The newest year is partial: its months after the last one published are 0 in
 the file, placeholders that are not written. A release is dated by the workbook itself
-(usco.importers.workbook). openpyxl is imported here, inside the function, so that usco
-starts without it.
+(usco.importers.workbook). The workbook is checked and read by usco.importers.xlsx (openpyxl
+imported only there, inside its functions, so that usco starts without it).
 """
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from usco.importers import xlsx
 from usco.importers.base import (
     Fact,
     FileDate,
@@ -22,11 +21,9 @@ from usco.importers.base import (
     Measure,
     Release,
     command_comment,
-    missing_library,
     release_day,
     render,
     shown,
-    sniff,
     source_fields,
 )
 
@@ -88,64 +85,11 @@ def _dollars(cell: Any, where: str) -> int:
     return dollars
 
 
-def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
-    """The rows of sheet 'country'; every way a damaged workbook fails becomes an ImportFormatError."""
-    try:
-        from openpyxl import load_workbook  # type: ignore[import-untyped]
-        from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
-    except ModuleNotFoundError as exc:  # an optional dependency: `pip install 'usco[import]'`
-        raise missing_library("openpyxl", exc) from None
-
-    broken = (*_damaged(), InvalidFileException)
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except broken as exc:
-        raise ImportFormatError(f"the file is not a readable xlsx workbook ({_reason(exc)}); expected {WHAT}") from None
-    try:
-        if SHEET not in book.sheetnames:
-            names = ", ".join(shown(name, 30) for name in book.sheetnames[:5])
-            raise ImportFormatError(f"the workbook has no sheet {SHEET!r} (it has {names}); expected {WHAT}")
-        yield from book[SHEET].iter_rows(values_only=True)
-    except broken as exc:
-        raise ImportFormatError(f"the workbook is damaged ({_reason(exc)}); expected {WHAT}") from None
-    finally:
-        book.close()
-
-
-def _damaged() -> tuple[type[Exception], ...]:
-    """What a damaged or hostile workbook makes zipfile, zlib and the XML parser (ParseError is a SyntaxError) raise.
-
-    zipfile and zlib are imported here, not at the top: `usco --help` and completion import this module.
-    """
-    import zipfile
-    import zlib
-
-    return (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, OSError, ValueError, EOFError,
-            IndexError, SyntaxError)  # fmt: skip
-
-
-def _reason(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {shown(str(exc), 50)}"
-
-
-def _check_bytes(content: bytes) -> None:
-    kind = sniff(content)
-    if kind == "empty":
-        raise ImportFormatError(f"the file is empty, not {WHAT}")
-    if kind == "html":
-        raise ImportFormatError(f"the file is an HTML page, not {WHAT}")
-    if kind != "zip":
-        head = content[:4096]
-        if b"\x00" not in head and (b"," in head or b"\t" in head):
-            raise ImportFormatError(f"the file is text (a CSV?), not an xlsx workbook; expected {WHAT}")
-        raise ImportFormatError(f"the file is not an xlsx workbook (a zip file); expected {WHAT}")
-
-
 def import_census_trade(content: bytes, release: Release) -> str:
     """The TOML text of a dataset file: U.S. goods exports to and imports from Colombia, each year and month."""
     day = release_day(release)
-    _check_bytes(content)
-    rows = _rows(content)
+    xlsx.check_workbook(content, WHAT)  # an HTML page, a CSV, a zip bomb: one line, before openpyxl
+    rows = xlsx.sheet_rows(content, SHEET, WHAT)
     try:
         header = next(rows)
     except StopIteration:
@@ -260,26 +204,6 @@ def import_census_trade(content: bytes, release: Release) -> str:
     return render(comments, source_id, fields, measures, facts)
 
 
-_SHEET_NAMES = re.compile(rb'<(?:[A-Za-z0-9_]+:)?sheet\b[^>]*?\bname="([^"]*)"')
-
-
-def _is_release(content: bytes) -> bool:
-    """Is this an xlsx workbook with a sheet 'country'? Reads the zip's directory and xl/workbook.xml only."""
-    if sniff(content) != "zip":
-        return False
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            entry = archive.getinfo("xl/workbook.xml")
-            if entry.file_size > 1 << 20:  # a sheet list, a few kB in every release
-                return False
-            workbook = archive.read(entry)
-    except _damaged():
-        return False
-    return SHEET.encode() in _SHEET_NAMES.findall(workbook)
-
-
 class CensusTrade:
     """The importer of the Census Bureau's country.xlsx (registered in usco.importers)."""
 
@@ -301,7 +225,7 @@ Examples:
   usco --add census.toml series us-goods-imports-monthly --since 2025"""
 
     def detect(self, content: bytes) -> bool:
-        return _is_release(content)
+        return xlsx.has_sheet(content, SHEET)
 
     def date(self, content: bytes) -> FileDate | None:
         # A Census workbook says when it was generated: its zip entries' timestamps, else
