@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from usco.api import load
 from usco.cli.boundary import boundary, fail, say, write
 from usco.cli.options import FILTERS, VIEW, Options, global_options, listing_options, load_data
 from usco.dataset import load as dataset
@@ -95,7 +96,7 @@ def check(
     with boundary():
         target = path or dataset.resolve_path(options.data)
         try:
-            data = dataset.load(target, use_cache=False, also=options.also)  # check always reads the files
+            data = load(target, use_cache=False, also=options.also).dataset  # check always reads the files
         except DatasetError as error:
             write("".join(visible(problem.located(error.path)) + "\n" for problem in error.problems), code=1)
             count = len(error.problems)
