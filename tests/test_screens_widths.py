@@ -344,6 +344,12 @@ def machine(args: list[str], data: Path) -> Any:
     return json.loads(done.stdout)
 
 
+def column_figure(fact: dict[str, Any]) -> str:
+    """A USD figure as a series column writes it, whatever its qualifier: whole dollars."""
+    assert fact["unit"] == "USD", fact
+    return f"${fact['value']:,}"
+
+
 def cells(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in line)
 
@@ -391,7 +397,9 @@ def test_fact_listings_keep_ids_and_figures_whole(screens_data: Path, name: str,
     # On a terminal `usco trade` names its monthly series rather than listing every month.
     named = TRADE_MONTHLY if args[0] == "trade" else ()
     ids = [fact["id"] for fact in facts if fact["measure"] not in (*series, *named)]
-    figures = [fact["figure"] for fact in facts if fact["figure"] and fact["measure"] not in named]
+    # A series' figures are in its table, written as their column writes them (design §4).
+    figures = [column_figure(fact) if fact["measure"] in series else fact["figure"]
+               for fact in facts if fact["figure"] and fact["measure"] not in named]  # fmt: skip
     check_screen(screen(args, screens_data, columns), columns, ids, figures)
 
 
@@ -435,7 +443,7 @@ def test_counts_keep_names_whole(screens_data: Path, args: list[str], columns: i
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_series_table_keeps_figures_whole_and_marked(screens_data: Path, columns: int) -> None:
     args = ["series", *AID_SERIES, "--since", "2021"]
-    figures = [row["figure"] for row in machine(args, screens_data)]
+    figures = [column_figure(row) for row in machine(args, screens_data)]
     lines = screen(args, screens_data, columns)
     check_screen(lines, columns, list(AID_SERIES[:1]), figures)
     text = "\n".join(lines)
@@ -616,7 +624,7 @@ def test_show_keeps_the_url_whole(screens_data: Path, columns: int) -> None:
 @pytest.mark.installed
 def test_full_aid_series_is_a_table_at_80(screens_data: Path) -> None:
     lines = screen(["series", *AID_SERIES], screens_data, 80)
-    check_screen(lines, 80, [], [row["figure"] for row in machine(["series", *AID_SERIES], screens_data)])
+    check_screen(lines, 80, [], [column_figure(row) for row in machine(["series", *AID_SERIES], screens_data)])
     assert any(line.split()[:2] == ["Period", "obligations"] for line in lines)
     assert any(line.split()[:2] == ["TQ", "1976"] for line in lines)
     assert any(line.split()[:2] == ["FY2024", "$447,245,358*"] for line in lines)

@@ -273,14 +273,16 @@ def test_series_table_marks_non_final_figures_and_names_the_releases(usco: Run, 
     out = usco(*argv, data=series, env=WIDE).stdout
     lines = [line.strip() for line in out.splitlines()]
     assert any(line.startswith("FY2023") and line.endswith("$739,367,775") for line in lines)
-    assert any(line.startswith("FY2024") and "(provisional)" in line for line in lines)
-    assert any(line.startswith("FY2025") and "2025-04-02" in line and "partial" in line for line in lines)
+    assert any(line.startswith("FY2024") and line.endswith("$447,245,358*") for line in lines)
+    assert any(line.startswith("FY2025") and line.endswith("$178,808,005†") for line in lines)
+    assert "* provisional: the publisher was still collecting reports" in lines
+    assert "† partial: FY2025 to 2025-04-02" in lines
     assert "ForeignAssistance.gov 2025-04-02" in out
 
 
 def test_aid_opens_with_the_series_table(usco: Run, series: Path) -> None:
     out = usco("aid", "--since", "2024", "-f", "table", data=series, env=WIDE).stdout
-    assert "FY2024" in out and "(provisional)" in out
+    assert "FY2024" in out and "$586,471,266*" in out and "* provisional:" in out
     assert "Releases:" in out
 
 

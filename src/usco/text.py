@@ -71,6 +71,42 @@ def amount(value: int | float, unit: str | None) -> str:
     return f"{scaled(value)} {unit}"
 
 
+def written_out(value: int | float) -> str:
+    """A number in full with thousands separators, never scaled: 251400000 -> "251,400,000"."""
+    if isinstance(value, int) or value.is_integer():
+        return f"{int(value):,}"
+    from decimal import Decimal  # a float: exact through its shortest repr
+
+    return _decimal_text(Decimal(repr(value)))
+
+
+def column_amount(value: int | float, unit: str | None) -> str:
+    """A number in one format for a whole column (design §4): "$251,400,000", "253,000 hectares".
+
+    amount() writes "$251.4 million" where it can and "$391,253,000" where it cannot; beside
+    each other, readers take the short one for rounded.
+    """
+    if unit == "USD":
+        return whole_dollars(value)
+    number = written_out(value)
+    if unit == "percent":
+        return f"{number}%"
+    if unit == "multiple":
+        return f"{number}×"
+    if unit == "rank":
+        return f"No. {number}"
+    return number if unit == "count" else f"{number} {unit}"
+
+
+def column_figure(fact: Fact) -> str:
+    """figure(), with the number written as column_amount() writes it: "approximately $413,000,000"."""
+    if fact.value is None:
+        return ""
+    words = QUALIFIER_WORDS[fact.qualifier]
+    number = column_amount(fact.value, fact.unit)
+    return f"{words} {number}" if words else number
+
+
 def figure(fact: Fact) -> str:
     """The figure in words with its qualifier: "more than $23.6 million", "nearly 200 years"."""
     if fact.value is None:

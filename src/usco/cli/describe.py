@@ -60,8 +60,10 @@ def series_command(
 ) -> None:
     """One row per period, one column per measure: "how much, each year".
 
-    Non-final figures are marked (partial, provisional, planned); the releases are named.
-    Machine formats give one figure a line with its status and source.
+    On a terminal every figure of a column is written the same way (whole dollars for
+    dollars: "$251,400,000", never "$251.4 million"), non-final figures carry a mark
+    explained under the table ("$447,245,358*" and "* provisional: ..."), and the releases
+    are named. Machine formats give one figure a line with its status and source.
 
     \b
     Examples:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from usco.records import Row
 from usco.render.table import DIM, FIGURE_STYLE, MARK, cell_text
-from usco.text import figure, source_label, status_mark, visible
+from usco.text import QUALIFIER_WORDS, column_amount, column_figure, source_label, status_mark, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 
 def series_cell(row: Row) -> str:
-    """A figure in the series table, marked when not final: "$34.7 million (provisional)"."""
+    """A figure in a series column, marked in words when not final: "$34,700,000 (provisional)"."""
     fact = row.fact
-    shown = figure(fact)
+    shown = column_figure(fact)
     if fact.status.value == "partial" and fact.end is not None:
         shown = f"{shown} (partial to {fact.end})"
     else:
@@ -28,15 +28,19 @@ def series_cell(row: Row) -> str:
 
 
 def short_names(measures: Sequence[Any]) -> list[str]:
-    """Column headings: the measure ids without the prefix they share ("obligations", "exports")."""
+    """Column headings: the measure ids without the words they all share ("obligations", "exports").
+
+    Only whole hyphenated words go, and never all of an id: coca-cultivation beside
+    coca-cultivation-unodc are "cultivation" and "cultivation-unodc", not "-unodc".
+    """
     ids = [measure.id for measure in measures]
     if len(ids) < 2:
         return ids
-    prefix = ids[0]
-    for other in ids[1:]:
-        while not other.startswith(prefix):
-            prefix = prefix[: prefix.rstrip("-").rfind("-") + 1] if "-" in prefix.rstrip("-") else ""
-    names = [key[len(prefix) :] or key for key in ids]
+    parts = [key.split("-") for key in ids]
+    shared = 0
+    while all(len(words) > shared + 1 and words[shared] == parts[0][shared] for words in parts):
+        shared += 1
+    names = ["-".join(words[shared:]) for words in parts]
     return names if len(set(names)) == len(names) else ids
 
 
@@ -51,6 +55,9 @@ def _cell_style(row: Row | None) -> str:
 def draw_series(console: Console, series: SeriesTable) -> None:
     """Periods down, measures across, when the figures fit whole; else one block per period.
 
+    Every cell writes its number as its column does (design §4); a status is a footnote mark
+    after the figure ("$447,245,358*"), and where the table would not fit with qualifier words
+    ("approximately"), a qualifier is a mark too; the marks are explained under the table.
     Headings are the measures' labels when they fit on one line, else short names, explained
     under the table with the labels. The caption names the releases.
     """
@@ -75,16 +82,17 @@ def draw_series(console: Console, series: SeriesTable) -> None:
         return period_width + sum(widths) + 3 * columns - 1 <= console.width
 
     headings: Sequence[str] | None = None
-    abbreviated = 0
-    for abbreviated in (0, 1, 2):
-        periods, cells = zip(*(_series_line(line, abbreviated) for line in series.lines), strict=True)
+    qualifier_marks = False
+    for qualifier_marks in (False, True):
+        periods, cells = zip(*(_series_line(line, qualifier_marks) for line in series.lines), strict=True)
         widths = [max(cell_len(visible(row[index])) for row in cells) for index in range(len(shorts))]
         broken = [_broken(short, width) for short, width in zip(shorts, widths, strict=True)]
         headings = next((choice for choice in (labels, shorts, broken) if fits(choice, cells, periods)), None)
         if headings is not None:
             break
     if headings is None:
-        periods, cells = zip(*(_series_line(line, 0) for line in series.lines), strict=True)
+        qualifier_marks = False
+        periods, cells = zip(*(_series_line(line, qualifier_marks) for line in series.lines), strict=True)
     ids = [visible(measure.id) for measure in series.measures]
     key = [
         f"{short}: {label}" if short == key else f"{short} ({key}): {label}"
@@ -93,10 +101,8 @@ def draw_series(console: Console, series: SeriesTable) -> None:
     key = [] if headings is labels else key
     quarters = sorted({label for label in periods if label.startswith("TQ ")})
     key += [f"{label}: the July–September {label[3:]} transition quarter" for label in quarters]
-    if headings is not None and abbreviated == 1:
-        key.append("prov.: provisional, the publisher was still collecting reports")
-    if headings is not None and abbreviated == 2:
-        key += _symbol_key(series)
+    column_names = labels if headings is labels else shorts
+    key += _symbol_key(series, column_names, qualifier_marks=qualifier_marks)
     if headings is not None:
         table = Table(box=box.SIMPLE_HEAD, caption=f"Releases: {names}", caption_justify="left", show_edge=False)
         table.add_column("Period", no_wrap=True)
@@ -144,12 +150,23 @@ def _transition_quarter(row: Row) -> bool:
 
 
 _SYMBOLS = {"partial": "†", "provisional": "*", "planned": "‡"}
+_SUPERSEDED, _QUALIFIED = "°", "§"
 
 
-def _symbol_key(series: SeriesTable) -> list[str]:
-    """What the marks of a table drawn with symbols mean, for the marks it has."""
+def _symbol_key(series: SeriesTable, names: Sequence[str], *, qualifier_marks: bool) -> list[str]:
+    """What the marks of the table mean, for the marks it has."""
     rows = [row for line in series.lines for row in line.cells if row is not None]
     notes = []
+    if qualifier_marks:
+        qualified: dict[str, list[str]] = {}
+        for line in series.lines:
+            for name, row in zip(names, line.cells, strict=True):
+                if row is not None and QUALIFIER_WORDS[row.fact.qualifier]:
+                    qualified.setdefault(QUALIFIER_WORDS[row.fact.qualifier], []).append(f"{line.label} {name}")
+        if qualified:
+            notes.append(
+                f"{_QUALIFIED} " + "; ".join(f"{words}: {', '.join(where)}" for words, where in qualified.items())
+            )
     partial = sorted({f"{line.label} to {row.fact.end}" for line in series.lines for row in line.cells
                       if row is not None and row.fact.status.value == "partial" and row.fact.end})  # fmt: skip
     if partial:
@@ -159,37 +176,30 @@ def _symbol_key(series: SeriesTable) -> list[str]:
     if any(row.fact.status.value == "planned" for row in rows):
         notes.append("‡ planned: a request, pledge or goal")
     if any(row.superseded_by for row in rows):
-        notes.append("° superseded by a later source")
+        notes.append(f"{_SUPERSEDED} superseded by a later source")
     return notes
 
 
-def _series_line(line: Any, abbreviated: int = 0) -> tuple[str, list[str]]:
-    """A line's period label and cells; when every figure of the line is partial to one end,
-    the end goes with the period ("FY2025 to 2025-04-02") and the cells just say "(partial)".
-    *abbreviated* 1: "(prov.)" for "(provisional)"; 2: a symbol after the figure, explained
-    under the table ("$447,245,358*")."""
+def _series_line(line: Any, qualifier_marks: bool = False) -> tuple[str, list[str]]:
+    """A line's period label and cells: each figure written as its column writes it, with a
+    mark for its status ("$447,245,358*"), and with *qualifier_marks* a mark for its qualifier
+    rather than the words ("$413,000,000§‡"). The period stays short ("FY2025"): how far a
+    partial figure got is said under the table ("† partial: FY2025 to 2025-04-02")."""
     quarter = next((row for row in line.cells if row is not None and _transition_quarter(row)), None)
     if quarter is not None:
         line = line._replace(label=f"TQ {quarter.fact.date.first.year}")
-    if abbreviated == 2:
-        cells = []
-        for row in line.cells:
-            if row is None:
-                cells.append("")
-                continue
-            mark = _SYMBOLS.get(row.fact.status.value, "") + ("°" if row.superseded_by else "")
-            cells.append(figure(row.fact) + mark)
-        return line.label, cells
-    if abbreviated == 1:
-        label, cells = _series_line(line)
-        return label, [cell.replace("(provisional)", "(prov.)") for cell in cells]
-    rows = [row for row in line.cells if row is not None]
-    ends = {row.fact.end for row in rows if row.fact.status.value == "partial"}
-    if rows and len(ends) == 1 and None not in ends and all(row.fact.status.value == "partial" for row in rows):
-        shown = [f"{figure(row.fact)} (partial)" + (" [superseded]" if row.superseded_by else "") if row else ""
-                 for row in line.cells]  # fmt: skip
-        return f"{line.label} to {ends.pop()}", shown
-    return line.label, [series_cell(row) if row else "" for row in line.cells]
+    cells = []
+    for row in line.cells:
+        if row is None:
+            cells.append("")
+            continue
+        fact = row.fact
+        qualified = bool(QUALIFIER_WORDS[fact.qualifier])
+        shown = (
+            column_amount(fact.value, fact.unit) + _QUALIFIED if qualifier_marks and qualified else column_figure(fact)
+        )
+        cells.append(shown + _SYMBOLS.get(fact.status.value, "") + (_SUPERSEDED if row.superseded_by else ""))
+    return line.label, cells
 
 
 def draw_hint(console: Console, hint: str) -> None:
