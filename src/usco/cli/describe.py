@@ -34,9 +34,14 @@ def show(
 ) -> None:
     """One fact in full: figure, period, status, source (kind, date, URL, copy), versions, components.
 
+    On a terminal, a fact of a long series (an official release's figure) shows every
+    version of its own period and the current figures of a dozen periods around it, with
+    the command that lists the rest; -f json and piped output give the whole series.
+
     \b
     Examples:
       usco show covid-assistance-2020
+      usco show fa-2025-04-02-obligations-fy2020
       usco show covid-assistance-2020 -f json | jq .source.url
     """
     from usco.render.formats import render_detail

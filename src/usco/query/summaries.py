@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from usco.model import Dataset, Fact, Measure, Source, Status, Topic
+from usco.model import Dataset, Fact, Measure, PartialDate, Source, Status, Topic
 from usco.query.select import (
     Row,
     Selection,
@@ -52,6 +52,34 @@ def detail(dataset: Dataset, fact_id: str, *, view: View = View()) -> Detail:
         series=tuple(in_listing_order(series, superseded)),
         components=tuple(in_listing_order(components, superseded)),
     )
+
+
+class Nearby(NamedTuple):
+    """What `show` prints of a long series on a terminal (design §4): one or two screens."""
+
+    versions: tuple[Row, ...]  # the other versions of the fact's own period, oldest source first
+    neighbours: tuple[Row, ...]  # the current figure of the periods around it, in time order
+    periods: int  # how many other periods the measure has (what `usco series` lists)
+
+
+#: A series longer than this is cut to its neighbourhood when `show` draws it on a terminal.
+NEIGHBOURS = 12
+
+
+def nearby(detail: Detail, *, neighbours: int = NEIGHBOURS) -> Nearby:
+    """The fact's own period in every version, and the current figures of up to *neighbours*
+    periods around it (as many before as after, where the series has them)."""
+    own = detail.row.fact.period
+    versions = tuple(row for row in detail.series if row.fact.period == own)
+    others: dict[tuple[PartialDate, PartialDate | None], list[Row]] = {}
+    for row in detail.series:
+        if row.fact.period != own and row.superseded_by is None:
+            others.setdefault(row.fact.period, []).append(row)
+    keys = list(others)  # detail.series is in listing order: oldest period first
+    before = sum(1 for key in keys if (key[0].first, key[0].last) < (own[0].first, own[0].last))
+    start = max(0, min(before - neighbours // 2, len(keys) - neighbours))
+    kept = tuple(row for key in keys[start : start + neighbours] for row in others[key])
+    return Nearby(versions, kept, len(keys))
 
 
 # ---------------------------------------------------------------- series: periods down, measures across

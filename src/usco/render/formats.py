@@ -188,6 +188,7 @@ def render_detail(
         case OutputFormat.TABLE:
             from usco.render import summary_view, table
 
-            return table.draw(lambda console: summary_view.draw_detail(console, detail, pairs), console)
+            short = detail_pairs(detail, short=True)  # a long series cut to its neighbourhood
+            return table.draw(lambda console: summary_view.draw_detail(console, detail, short), console)
         case _:
             assert_never(fmt)

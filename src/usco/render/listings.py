@@ -194,11 +194,29 @@ def detail_object(detail: Detail) -> dict[str, Any]:
     return obj
 
 
-def detail_pairs(detail: Detail) -> list[tuple[str, str]]:
-    """`show` as key/value lines: the fact's (usco.records), then its components and its series."""
+def detail_pairs(detail: Detail, *, short: bool = False) -> list[tuple[str, str]]:
+    """`show` as key/value lines: the fact's (usco.records), then its components and its series.
+
+    *short* (the terminal, design §4): a series longer than a dozen figures gives every version
+    of the fact's own period, the current figures of a dozen periods around it, and the
+    command that lists the rest.
+    """
+    from usco.query.summaries import NEIGHBOURS, nearby
+
     pairs = show_lines(detail.row, detail.whole)
     pairs += [("component", version_line(row)) for row in detail.components]
-    pairs += [("series", version_line(row)) for row in detail.series]
+    if not short or len(detail.series) <= NEIGHBOURS or detail.row.measure is None:
+        return pairs + [("series", version_line(row)) for row in detail.series]
+    near = nearby(detail)
+    pairs += [("version", version_line(row)) for row in near.versions]
+    pairs += [("series", version_line(row)) for row in near.neighbours]
+    shown = len({row.fact.period for row in near.neighbours})
+    if shown < near.periods or any(row.superseded_by for row in detail.series if row not in near.versions):
+        measure = detail.row.measure.id
+        pairs.append(
+            ("more", f"{shown} of {plural(near.periods, 'other period')} shown: usco series {measure}"
+                     f" lists them all, usco series {measure} --history every version")
+        )  # fmt: skip
     return pairs
 
 
