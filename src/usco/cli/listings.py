@@ -168,9 +168,14 @@ def search(
 ) -> None:
     """Facts where every word starts a word of the text, id, tags, source title or figure.
 
+    Other forms of a word match too: "removals" finds "removed", "cultivation" finds
+    "cultivated". A number matches a figure as shown. On a terminal each fact says which
+    fields matched ("matched: text, tags").
+
     \b
     Examples:
       usco search venezuela humanitarian
+      usco search removals     (finds "removed", "removal")
       usco search 344          (finds "more than $344 million")
       usco search coca --topic security -f json
     """
@@ -179,4 +184,5 @@ def search(
     filters = options.filters._replace(words=tuple(words))
     with boundary():
         selection = load_data(ctx).select(filters=filters, view=options.view)
-        options.emit(facts_listing(selection, history=options.view.history), empty="no facts match")
+        listing = facts_listing(selection, history=options.view.history, search=filters.words)
+        options.emit(listing, empty="no facts match")

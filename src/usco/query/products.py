@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from usco.model import Dataset, Fact, Measure, PartialDate, Source
-from usco.query.select import Row, known_as_of, row_of, source_recency, supersessions, words_of
+from usco.query.search import words_of
+from usco.query.select import Row, known_as_of, row_of, source_recency, supersessions
 
 #: The end-use measures' ids: this and the 5-digit code (usco.importers.census_enduse.MEASURE_PREFIX).
 PREFIX = "us-imports-enduse-"

@@ -9,14 +9,22 @@ _in_dates). Nothing here prints or reads a file; usco.query.summaries adds up a 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
 import datetime as dt
 import functools
-import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Status, Topic
 from usco.records import Row as Row  # its home is usco.records; usco.query.select.Row stays for one release
-from usco.text import figure
+
+if TYPE_CHECKING:
+    from usco.query.search import Search
+
+
+@functools.lru_cache(maxsize=4)
+def _search(words: tuple[str, ...]) -> "Search":
+    from usco.query.search import Search  # only a search needs it
+
+    return Search(words)
 
 
 class Filters(NamedTuple):
@@ -145,29 +153,6 @@ def supersessions(facts: Iterable[Fact], sources: Mapping[str, Source]) -> dict[
 # ---------------------------------------------------------------- filters and search
 
 
-@functools.cache
-def _word_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(thousands separators, words), compiled on first use: only a search needs them."""
-    return re.compile(r"(?<=\d),(?=\d{3})"), re.compile(r"[^\W_]+(?:\.\d+)?")
-
-
-def words_of(text: str) -> list[str]:
-    """The words of *text* for search: "1,742,927" is one word, "$344" is "344", "391.3" stays whole."""
-    thousands, word = _word_patterns()
-    return word.findall(thousands.sub("", text.casefold()))
-
-
-def _haystack(fact: Fact, source: Source) -> list[str]:
-    return words_of(" ".join((fact.text, fact.id, *fact.tags, source.title, figure(fact))))
-
-
-def _matches_words(fact: Fact, source: Source, words: Sequence[str]) -> bool:
-    """Every query word is the start of a word of the fact (its text, id, tags, source title, figure)."""
-    haystack = _haystack(fact, source)
-    wanted = [word for query in words for word in words_of(query)]
-    return bool(wanted) and all(any(word.startswith(part) for word in haystack) for part in wanted)
-
-
 def _in_dates(fact: Fact, filters: Filters) -> bool:
     """--since and --until, which select by date alone.
 
@@ -193,7 +178,7 @@ def _matches(fact: Fact, filters: Filters, dataset: Dataset) -> bool:
         return False
     if not filters.regional and fact.regional:
         return False
-    return not filters.words or _matches_words(fact, dataset.sources[fact.source], filters.words)
+    return not filters.words or _search(tuple(filters.words)).matches(fact, dataset.sources[fact.source])
 
 
 def period_recency(fact: Fact) -> tuple[dt.date, dt.date]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from usco.query.select import depths
@@ -76,13 +76,23 @@ def _fact_widths(console: Console, rows: Sequence[Row], levels: dict[str, int]) 
     return _FactLayout(span, figures, room, 0, None) if room >= least else None
 
 
-def draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None:
+def _matched(fields: Sequence[str]) -> str:
+    """Where a search matched a fact: "matched: text, tags"."""
+    return f"matched: {', '.join(fields)}" if fields else ""
+
+
+def draw_facts(
+    console: Console, rows: Sequence[Row], *, history: bool, matched: Mapping[str, Sequence[str]] | None = None
+) -> None:
+    """The facts as a table, or one card a fact where no table fits; *matched*: for a search,
+    the fields each fact matched in, said under its text."""
     if not rows:
         return
+    matched = matched or {}
     levels = depths(rows)
     layout = _fact_widths(console, rows, levels)
     if layout is None:
-        _draw_fact_cards(console, rows, levels, history=history)
+        _draw_fact_cards(console, rows, levels, history=history, matched=matched)
         return
     from rich import box
     from rich.table import Table
@@ -101,6 +111,8 @@ def draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None:
         style = DIM if row.superseded_by else ""
         text = row.fact.text + _notes(row, shown)
         fact = cell_text(text, style)
+        if matched.get(row.fact.id):
+            fact.append("\n" + _matched(matched[row.fact.id]), style=DIM)
         said = f"{date_text(row.source.date) or 'undated'}, {kind_label(row.source)}"
         if not layout.ids:
             fact.append("\n" + visible(row.fact.id), style=ID_STYLE if not style else DIM)
@@ -136,7 +148,14 @@ def _facts_caption(rows: Sequence[Row], history: bool) -> str:
     return caption + " · usco show ID for sources"
 
 
-def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, int], *, history: bool = False) -> None:
+def _draw_fact_cards(
+    console: Console,
+    rows: Sequence[Row],
+    levels: dict[str, int],
+    *,
+    history: bool = False,
+    matched: Mapping[str, Sequence[str]],
+) -> None:
     """One card per fact, for terminals too narrow for a table that keeps ids and figures whole.
 
     A component's card sits under its whole's, indented, with its └. The id and the figure
@@ -165,6 +184,8 @@ def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, in
                 period = shown_figure
         print_wrapped(console, period, indent + 2)
         print_wrapped(console, Text(visible(row.fact.text), style=DIM if dim else ""), indent + 2)
+        if matched.get(row.fact.id):
+            print_wrapped(console, Text(_matched(matched[row.fact.id]), style=DIM), indent + 2)
         source = f"{source_label(row.source)}, {kind_label(row.source)}"
         print_wrapped(console, Text(visible(source), style=DIM), indent + 2)
         console.print()

@@ -56,8 +56,18 @@ def _summary_view() -> Any:
 # ---------------------------------------------------------------- facts
 
 
-def facts_listing(selection: Selection, *, history: bool = False, timeline: bool = False) -> Listing:
+def facts_listing(
+    selection: Selection, *, history: bool = False, timeline: bool = False, search: Sequence[str] = ()
+) -> Listing:
+    """The facts of *selection*; with the *search* words that chose them, the table says where
+    each fact matched ("matched: text, tags"); the machine formats do not change."""
     from usco.query.select import with_components
+
+    def matched(rows: Sequence[Row]) -> dict[str, list[str]]:
+        from usco.query.search import Search
+
+        query = Search(search)
+        return {row.fact.id: query.fields(row.fact, row.source) for row in rows} if search else {}
 
     rows = selection.rows
     sources: dict[str, dict[str, Any]] = {}  # a listing has a few sources for many facts
@@ -72,7 +82,11 @@ def facts_listing(selection: Selection, *, history: bool = False, timeline: bool
         draw=(
             (lambda console: _facts_view().draw_timeline(console, rows))
             if timeline
-            else (lambda console: _facts_view().draw_facts(console, with_components(rows), history=history))
+            else (
+                lambda console: _facts_view().draw_facts(
+                    console, with_components(rows), history=history, matched=matched(rows)
+                )
+            )
         ),
         markdown=lambda: (
             ("date", "figure", "fact", "source", "id"),
