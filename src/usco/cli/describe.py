@@ -61,6 +61,15 @@ def series_command(
             metavar="MEASURE...", help="Measure ids (`usco measures`).", autocompletion=completer("measure")
         ),
     ],
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            help="csv, tsv, json, jsonl: one row per period, a value and a status column per measure "
+            "(the table and markdown are always wide).",
+        ),
+    ] = False,
+    *,
     options: Options,
 ) -> None:
     """One row per period, one column per measure: "how much, each year".
@@ -68,11 +77,14 @@ def series_command(
     On a terminal every figure of a column is written the same way (whole dollars for
     dollars: "$251,400,000", never "$251.4 million"), non-final figures carry a mark
     explained under the table ("$447,245,358*" and "* provisional: ..."), and the releases
-    are named. Machine formats give one figure a line with its status and source.
+    are named. Machine formats give one figure a line with its status and source; with
+    --wide, one row per period, a value and a status column per measure, raw numbers: the
+    grid a spreadsheet wants.
 
     \b
     Examples:
       usco series aid-obligations aid-disbursements --since 2016
+      usco series aid-obligations aid-disbursements --wide -f csv > aid.csv
       usco series us-goods-exports us-goods-imports --history
       usco series aid-obligations --as-of 2023-01-01 -f csv
     """
@@ -81,7 +93,7 @@ def series_command(
     since, until, view = options.filters.since, options.filters.until, options.view
     with boundary():
         table = load_data(ctx).series(*measures, since=since, until=until, as_of=view.as_of, history=view.history)
-        options.emit(series_listing(table), empty="no figures match")
+        options.emit(series_listing(table, wide=wide, history=view.history), empty="no figures match")
 
 
 @commands.command(short_help="The documents, newest first, with their kind.")

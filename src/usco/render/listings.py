@@ -159,12 +159,27 @@ def measures_listing(summaries: list[MeasureSummary]) -> Listing:
 # ---------------------------------------------------------------- series: periods down, measures across
 
 
-def series_listing(series: SeriesTable) -> Listing:
+def series_listing(series: SeriesTable, *, wide: bool = False, history: bool = False) -> Listing:
     """One row per period, one column per measure (design §3 `usco series`).
 
     Machine formats are long, one figure a line (period, measure, value, status, source),
-    so that nothing is ambiguous; the table and markdown are wide.
+    so that nothing is ambiguous; the table and markdown are wide. *wide* (design §4): the
+    machine formats are the grid too, for a spreadsheet.
     """
+
+    def in_words() -> tuple[Sequence[str], list[tuple[Any, ...]]]:
+        names = ("period", *(measure.id for measure in series.measures))
+        rows = [
+            (line.label, *(_series_view().series_cell(row) if row else "" for row in line.cells))
+            for line in series.lines
+        ]
+        return names, rows
+
+    def draw(console: Console) -> None:
+        _series_view().draw_series(console, series)
+
+    if wide:
+        return Listing(*_wide_grid(series, history=history), draw=draw, markdown=in_words)
 
     header = ("period", "measure", "value", "unit", "qualifier", "status", "end", "fact_id", "source_id", "source_date")
     records = []
@@ -179,18 +194,39 @@ def series_listing(series: SeriesTable) -> Listing:
                  date_text(fact.end), fact.id, row.source.id, date_text(row.source.date))
             )  # fmt: skip
             objects.append({"period": line.period, "measure": measure.id} | fact_object(row))
+    return Listing(header, records, objects, draw=draw, markdown=in_words)
 
-    def wide() -> tuple[Sequence[str], list[tuple[Any, ...]]]:
-        names = ("period", *(measure.id for measure in series.measures))
-        rows = [
-            (line.label, *(_series_view().series_cell(row) if row else "" for row in line.cells))
-            for line in series.lines
-        ]
-        return names, rows
 
-    return Listing(
-        header, records, objects, draw=lambda console: _series_view().draw_series(console, series), markdown=wide
-    )
+def _wide_grid(
+    series: SeriesTable, *, history: bool
+) -> tuple[tuple[str, ...], list[tuple[Any, ...]], list[dict[str, Any]]]:
+    """One row per period: a value and a status column per measure, raw numbers (`--wide`).
+
+    A measure with a figure that is not exact ("approximately") also has a qualifier column,
+    so a raw number never passes for an exact one. With --history a period has a row per
+    release, and a source_id column says which; an empty cell (null in JSON) is a measure
+    with no figure for that row.
+    """
+    columns = [[line.cells[index] for line in series.lines] for index in range(len(series.measures))]
+    qualified = [any(row is not None and row.fact.qualifier.value != "exact" for row in column) for column in columns]
+    names = [
+        name
+        for measure, extra in zip(series.measures, qualified, strict=True)
+        for name in (measure.id, f"{measure.id}_status", *((f"{measure.id}_qualifier",) if extra else ()))
+    ]
+    header = ("period", *(("source_id",) if history else ()), *names)
+    records = []
+    for line in series.lines:
+        rows = [row for row in line.cells if row is not None]
+        cells: list[Any] = [rows[0].source.id] if history else []
+        for row, extra in zip(line.cells, qualified, strict=True):
+            fact = row.fact if row is not None else None
+            cells += [fact.value, fact.status.value] if fact else [None, None]
+            if extra:
+                cells.append(fact.qualifier.value if fact else None)
+        records.append((line.period, *cells))
+    objects = [dict(zip(header, record, strict=True)) for record in records]
+    return header, records, objects
 
 
 def hint_listing(hint: str) -> Listing:
