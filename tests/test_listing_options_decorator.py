@@ -36,7 +36,7 @@ EXPECTED = {
     "facts": EVERY,
     "search": ["words", *EVERY],
     "show": ["fact_id", "--as-of", "--format"],
-    "series": ["measures", "--wide", "--since", "--until", "--as-of", "--history", "--columns", "--format", "--no-header"],
+    "series": ["measures", "--wide", "--since", "--until", "--as-of", "--history", *OUTPUT[1:]],
     "sources": EVERY,
     "topics": EVERY,
     "tags": EVERY,
