@@ -146,7 +146,7 @@ def test_non_final_bars_are_marked(fiscal: Path) -> None:
 
 
 def test_qualifiers_are_kept(fiscal: Path) -> None:
-    assert bar_line(drawn(series_of(fiscal)), "FY2013").endswith("more than $250 million")
+    assert bar_line(drawn(series_of(fiscal)), "FY2013").endswith("more than $250,000,000")
 
 
 def test_history_marks_superseded_versions(fiscal: Path) -> None:

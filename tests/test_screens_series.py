@@ -163,3 +163,11 @@ def test_headings_name_their_measure_with_whole_words(data: Path) -> None:
         assert "245,000 hectares" in text
         heading = next(line for line in lines if "Period" in line)
         assert "cultivation-unodc" in heading or "(UNODC/SIMCI estimate)" in heading, text
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_a_chart_writes_every_bar_s_figure_the_same_way(data: Path, columns: int) -> None:
+    lines = screen(["chart", "fund-budget-requests"], data, columns)
+    text = "\n".join(lines)
+    assert "$251,400,000" in text and "$391,253,000" in text and "approximately $413,000,000" in text, text
+    assert "million" not in text

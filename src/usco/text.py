@@ -95,7 +95,7 @@ def column_amount(value: int | float, unit: str | None) -> str:
         return f"{number}×"
     if unit == "rank":
         return f"No. {number}"
-    return number if unit == "count" else f"{number} {unit}"
+    return number if unit in ("count", None, "") else f"{number} {unit}"
 
 
 def column_figure(fact: Fact) -> str:

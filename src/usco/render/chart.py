@@ -36,6 +36,14 @@ class Bar(NamedTuple):
     versions: bool = False  # the chart shows several versions of a period (--history): say when each was said
 
     @property
+    def shown(self) -> str:
+        """The figure as the chart writes it, one format for every bar (design §4): "$251,400,000",
+        never "$251.4 million" beside "$391,253,000"; the qualifier stays in words."""
+        words = text.QUALIFIER_WORDS[self.qualifier]
+        number = text.column_amount(self.value, self.unit)
+        return f"{words} {number}" if words else number
+
+    @property
     def superseded(self) -> bool:
         return self.superseded_by is not None
 

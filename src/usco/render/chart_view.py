@@ -51,7 +51,7 @@ def _bar_text(bar: Bar, largest: float, width: int) -> str:
 
 def _figure(bar: Bar) -> str:
     """The figure and its mark: "$35,000,000 (partial to 2025-04-02)"."""
-    return text.visible(f"{bar.figure} {bar.mark}" if bar.mark else bar.figure)
+    return text.visible(f"{bar.shown} {bar.mark}" if bar.mark else bar.shown)
 
 
 def _style(bar: Bar) -> tuple[str, str]:
@@ -64,7 +64,7 @@ def _style(bar: Bar) -> tuple[str, str]:
 def subtitle(series: Series) -> str:
     """ "USD by U.S. fiscal year (Oct–Sep) · one scale, longest bar $1,222,386,572"."""
     largest = max(series.bars, key=lambda bar: abs(bar.value), default=None)
-    scale = f" · one scale, longest bar {text.amount(largest.value, largest.unit)}" if largest else ""
+    scale = f" · one scale, longest bar {text.column_amount(largest.value, largest.unit)}" if largest else ""
     return f"{series.measure.unit} {series.period_words}{scale}"
 
 
@@ -99,7 +99,7 @@ def draw_chart(console: Console, series: Series, label: str) -> None:
     room = width - label_width - figure_width - 2 * _GAP
     marks_apart = False
     if room < _BAR_MIN:  # marks on a line of their own under the bar, if that makes room
-        figure_width = max(Text(text.visible(bar.figure)).cell_len for bar in series.bars)
+        figure_width = max(Text(text.visible(bar.shown)).cell_len for bar in series.bars)
         room = width - label_width - figure_width - 2 * _GAP
         marks_apart = True
     largest = series.largest
@@ -142,7 +142,7 @@ def _row(bar: Bar, largest: float, label_width: int, room: int, *, marks_apart: 
     drawn = _bar_text(bar, largest, room)
     row.append(drawn, style=bar_style)
     row.append(" " * (room - len(drawn) + _GAP))
-    row.append(text.visible(bar.figure) if marks_apart else _figure(bar), style=figure_style)
+    row.append(text.visible(bar.shown) if marks_apart else _figure(bar), style=figure_style)
     return row
 
 
@@ -163,7 +163,7 @@ def _stacked(bar: Bar, largest: float, width: int) -> list[Text]:
         if _GAP + figure.cell_len <= width or not bar.mark:
             lines.append(Text(" " * _GAP) + figure)
         else:
-            lines += [Text(" " * _GAP + text.visible(bar.figure), style=figure_style)]
+            lines += [Text(" " * _GAP + text.visible(bar.shown), style=figure_style)]
             lines += [Text(" " * _GAP + text.visible(bar.mark), style=figure_style)]
     lines.append(Text(" " * _GAP) + Text(_bar_text(bar, largest, max(width - _GAP, 1)), style=bar_style))
     return lines

@@ -72,7 +72,7 @@ def _fill(bar: Bar) -> str:
 
 
 def _shown(bar: Bar) -> str:
-    return f"{bar.figure} {bar.mark}" if bar.mark else bar.figure
+    return f"{bar.shown} {bar.mark}" if bar.mark else bar.shown
 
 
 def _text(x: float, y: float, content: str, **attributes: str) -> str:
