@@ -167,7 +167,7 @@ def _symbol_key(series: SeriesTable, names: Sequence[str], *, qualifier_marks: b
             notes.append(
                 f"{_QUALIFIED} " + "; ".join(f"{words}: {', '.join(where)}" for words, where in qualified.items())
             )
-    partial = sorted({f"{line.label} to {row.fact.end}" for line in series.lines for row in line.cells
+    partial = sorted({f"{line.period or line.label} to {row.fact.end}" for line in series.lines for row in line.cells
                       if row is not None and row.fact.status.value == "partial" and row.fact.end})  # fmt: skip
     if partial:
         notes.append(f"† partial: {', '.join(partial)}")
