@@ -99,7 +99,8 @@ def check_figures(
     found: Collector,
 ) -> None:
     """Rules between valid entries (design §1): components within their whole, dates
-    not after their source unless planned, and one unit, period kind and version per measure."""
+    not after their source unless planned, one unit, period kind and version per measure,
+    and only its publisher's figures in a measure that names one."""
     by_id = {fact.id: fact for fact in facts}
     periods: dict[tuple[str, str, tuple[PartialDate, PartialDate | None]], str] = {}
     for fact in facts:
@@ -124,6 +125,12 @@ def check_figures(
         elif fact.unit != measure.unit:
             message = f"{fact.unit!r} differs from measure {measure.id!r} unit {measure.unit!r}"
             found.add(where, "unit", message, origin)
+        if measure.publisher is not None and source is not None and source.publisher != measure.publisher:
+            message = (
+                f"{fact.source!r} is published by {source.publisher!r}; measure {measure.id!r} holds only "
+                f"the figures of its publisher {measure.publisher!r} (another's figure needs a measure of its own)"
+            )
+            found.add(where, "source", message, origin)
         if (misfit := _fits(fact, measure.period)) is not None:
             found.add(where, "measure", f"does not fit {measure.id!r}: {misfit}", origin)
         key = (fact.source, measure.id, fact.period)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from usco.query.select import depths
@@ -27,8 +27,9 @@ def _two_lines(first: str, second: str, style: str) -> Text:
     return text
 
 
-def _notes(row: Row, shown: set[str]) -> str:
-    """What a fact's row must say besides its text: superseded, regional, the whole it belongs to."""
+def _notes(row: Row, shown: set[str], further: Mapping[str, Sequence[Row]]) -> str:
+    """What a fact's row must say besides its text: superseded, regional, the whole it belongs to,
+    the further documents that told the same event."""
     notes = []
     if row.fact.part_of and row.fact.part_of not in shown:
         notes.append(f"part of {row.fact.part_of}")
@@ -36,7 +37,13 @@ def _notes(row: Row, shown: set[str]) -> str:
         notes.append("regional: covers more countries than Colombia")
     if row.superseded_by:
         notes.append(f"superseded by {row.superseded_by}")
+    if row.fact.id in further:
+        notes.append(_also_told(further[row.fact.id]))
     return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _also_told(rows: Sequence[Row]) -> str:
+    return "also told by " + ", ".join(f"{row.source.name} ({row.fact.id})" for row in rows)
 
 
 class _FactLayout(NamedTuple):
@@ -76,13 +83,16 @@ def _fact_widths(console: Console, rows: Sequence[Row], levels: dict[str, int]) 
     return _FactLayout(span, figures, room, 0, None) if room >= least else None
 
 
-def draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None:
+def draw_facts(
+    console: Console, rows: Sequence[Row], *, history: bool, further: Mapping[str, Sequence[Row]] | None = None
+) -> None:
+    further = further or {}
     if not rows:
         return
     levels = depths(rows)
     layout = _fact_widths(console, rows, levels)
     if layout is None:
-        _draw_fact_cards(console, rows, levels, history=history)
+        _draw_fact_cards(console, rows, levels, further, history=history)
         return
     from rich import box
     from rich.table import Table
@@ -99,7 +109,7 @@ def draw_facts(console: Console, rows: Sequence[Row], *, history: bool) -> None:
     for row in rows:
         indent = "  " * levels[row.fact.id]
         style = DIM if row.superseded_by else ""
-        text = row.fact.text + _notes(row, shown)
+        text = row.fact.text + _notes(row, shown, further)
         fact = cell_text(text, style)
         said = f"{date_text(row.source.date) or 'undated'}, {kind_label(row.source)}"
         if not layout.ids:
@@ -136,7 +146,14 @@ def _facts_caption(rows: Sequence[Row], history: bool) -> str:
     return caption + " · usco show ID for sources"
 
 
-def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, int], *, history: bool = False) -> None:
+def _draw_fact_cards(
+    console: Console,
+    rows: Sequence[Row],
+    levels: dict[str, int],
+    further: Mapping[str, Sequence[Row]],
+    *,
+    history: bool = False,
+) -> None:
     """One card per fact, for terminals too narrow for a table that keeps ids and figures whole.
 
     A component's card sits under its whole's, indented, with its └. The id and the figure
@@ -151,7 +168,7 @@ def _draw_fact_cards(console: Console, rows: Sequence[Row], levels: dict[str, in
         print_whole(
             console, Text(("└ " if indent else "") + visible(row.fact.id), style=DIM if dim else ID_STYLE), indent
         )
-        notes = _notes(row, shown).strip()
+        notes = _notes(row, shown, further).strip()
         if notes:
             print_wrapped(console, Text(visible(notes), style=DIM), indent + 2)
         period = Text(visible(when(row.fact, row.measure)), style=DIM if dim else "")
@@ -190,8 +207,9 @@ def timeline_date(row: Row, year: str) -> str:
     return f"{start} – {end}" if start else f"to {end}"
 
 
-def draw_timeline(console: Console, rows: Sequence[Row]) -> None:
-    """Years as headings, events under them: the date within the year, the text, the id.
+def draw_timeline(console: Console, rows: Sequence[Row], further: Mapping[str, Sequence[Row]] | None = None) -> None:
+    """Years as headings, events under them: the date within the year, the text, the id, and
+    the further documents that told the same event.
 
     The text gets the width that is left; on a narrow terminal it goes under its date.
     """
@@ -218,6 +236,8 @@ def draw_timeline(console: Console, rows: Sequence[Row]) -> None:
             event.append("\n" + visible(figure(fact)), style=FIGURE_STYLE)
         if status_mark(fact):
             event.append(f" ({status_mark(fact)})", style=MARK)
+        if further and fact.id in further:
+            event.append("\n" + visible(_also_told(further[fact.id])), style=DIM)
         ident = Text(visible(fact.id), style=ID_STYLE)
         if beside:
             grid = Table.grid(padding=(0, 1, 0, 0), pad_edge=False)

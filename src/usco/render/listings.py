@@ -56,10 +56,18 @@ def _summary_view() -> Any:
 # ---------------------------------------------------------------- facts
 
 
+def _marked(row: Row, shown: set[str]) -> str:
+    """A fact's text, with the id of its whole when the whole is not listed beside it (design §2)."""
+    if row.fact.part_of and row.fact.part_of not in shown:
+        return f"{row.fact.text} (part of {row.fact.part_of})"
+    return row.fact.text
+
+
 def facts_listing(selection: Selection, *, history: bool = False, timeline: bool = False) -> Listing:
     from usco.query.select import with_components
 
     rows = selection.rows
+    shown = {row.fact.id for row in rows}
     sources: dict[str, dict[str, Any]] = {}  # a listing has a few sources for many facts
     for row in rows:
         if row.source.id not in sources:
@@ -70,14 +78,18 @@ def facts_listing(selection: Selection, *, history: bool = False, timeline: bool
         records=[flat_record(obj, history=history) for obj in objects],
         objects=objects,
         draw=(
-            (lambda console: _facts_view().draw_timeline(console, rows))
+            (lambda console: _facts_view().draw_timeline(console, rows, selection.further))
             if timeline
-            else (lambda console: _facts_view().draw_facts(console, with_components(rows), history=history))
+            else (
+                lambda console: _facts_view().draw_facts(
+                    console, with_components(rows), history=history, further=selection.further
+                )
+            )
         ),
         markdown=lambda: (
             ("date", "figure", "fact", "source", "id"),
             [
-                (when(row.fact, row.measure), figure(row.fact), row.fact.text, source_label(row.source), row.fact.id)
+                (when(row.fact, row.measure), figure(row.fact), _marked(row, shown), source_label(row.source), row.fact.id)
                 for row in with_components(rows)
             ],
         ),
@@ -191,13 +203,16 @@ def detail_object(detail: Detail) -> dict[str, Any]:
     obj = fact_object(detail.row)
     obj["series"] = [fact_object(row) for row in detail.series]
     obj["components"] = [fact_object(row) for row in detail.components]
+    obj["same_event"] = [fact_object(row) for row in detail.same_event]
     return obj
 
 
 def detail_pairs(detail: Detail) -> list[tuple[str, str]]:
-    """`show` as key/value lines: the fact's (usco.records), then its components and its series."""
+    """`show` as key/value lines: the fact's (usco.records), then its components, the other
+    documents that told its event, and its series."""
     pairs = show_lines(detail.row, detail.whole)
     pairs += [("component", version_line(row)) for row in detail.components]
+    pairs += [("also_told_by", version_line(row)) for row in detail.same_event]
     pairs += [("series", version_line(row)) for row in detail.series]
     return pairs
 
