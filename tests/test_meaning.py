@@ -18,10 +18,8 @@ Run = Callable[..., Result]
 
 # ---------------------------------------------------------------- rules
 
-PUBLISHED = HEAD.replace(
-    '[measures.yearly]\nlabel  = "A yearly figure"\nunit   = "USD"\nperiod = "year"\n',
-    '[measures.yearly]\nlabel  = "A yearly figure"\nunit   = "USD"\nperiod = "year"\npublisher = "U.S. Department of State"\n',
-)
+YEARLY = '[measures.yearly]\nlabel  = "A yearly figure"\nunit   = "USD"\nperiod = "year"\n'
+PUBLISHED = HEAD.replace(YEARLY, YEARLY + 'publisher = "U.S. Department of State"\n')
 OTHER_SOURCE = """
 [sources.paper]
 title     = "A newspaper story"

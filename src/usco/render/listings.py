@@ -89,7 +89,13 @@ def facts_listing(selection: Selection, *, history: bool = False, timeline: bool
         markdown=lambda: (
             ("date", "figure", "fact", "source", "id"),
             [
-                (when(row.fact, row.measure), figure(row.fact), _marked(row, shown), source_label(row.source), row.fact.id)
+                (
+                    when(row.fact, row.measure),
+                    figure(row.fact),
+                    _marked(row, shown),
+                    source_label(row.source),
+                    row.fact.id,
+                )
                 for row in with_components(rows)
             ],
         ),
