@@ -175,6 +175,8 @@ def test_the_timeline_table_names_the_further_sources(usco: Run, tmp_path: Path)
     table = usco("timeline", "-f", "table", data=write(tmp_path, "facts.toml", EVENTS), env={"COLUMNS": "200"})
     assert table.stdout.count("Relations established") == 1
     assert "also told by late (relations-late), undated (relations-undated)" in table.stdout
+    markdown = usco("timeline", "-f", "markdown", data=write(tmp_path, "again.toml", EVENTS)).stdout
+    assert "Relations established (early sheet) (also told by late (relations-late), undated" in markdown
 
 
 def test_search_counts_an_event_once(usco: Run, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ when a table is drawn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from usco.fields import SOURCE_FIELDS, plain
@@ -56,11 +56,15 @@ def _summary_view() -> Any:
 # ---------------------------------------------------------------- facts
 
 
-def _marked(row: Row, shown: set[str]) -> str:
-    """A fact's text, with the id of its whole when the whole is not listed beside it (design §2)."""
-    if row.fact.part_of and row.fact.part_of not in shown:
-        return f"{row.fact.text} (part of {row.fact.part_of})"
-    return row.fact.text
+def _marked(row: Row, shown: set[str], further: Mapping[str, Sequence[Row]]) -> str:
+    """A fact's text, with the id of its whole when the whole is not listed beside it (design §2),
+    and the further documents that told its event (design §1)."""
+    notes = [f"part of {row.fact.part_of}"] if row.fact.part_of and row.fact.part_of not in shown else []
+    if row.fact.id in further:
+        notes.append(
+            "also told by " + ", ".join(f"{other.source.name} ({other.fact.id})" for other in further[row.fact.id])
+        )
+    return f"{row.fact.text} ({'; '.join(notes)})" if notes else row.fact.text
 
 
 def facts_listing(selection: Selection, *, history: bool = False, timeline: bool = False) -> Listing:
@@ -92,7 +96,7 @@ def facts_listing(selection: Selection, *, history: bool = False, timeline: bool
                 (
                     when(row.fact, row.measure),
                     figure(row.fact),
-                    _marked(row, shown),
+                    _marked(row, shown, selection.further),
                     source_label(row.source),
                     row.fact.id,
                 )
