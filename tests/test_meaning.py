@@ -226,6 +226,12 @@ def test_latest_leaves_out_facts_with_no_measure_but_keeps_a_component_with_its_
     ]
 
 
+def test_latest_keeps_a_series_figure_that_is_part_of_a_fact_with_no_measure(usco: Run, tmp_path: Path) -> None:
+    text = LATEST + "\n" + fact(id="fy-part", measure="fiscal", date="2021", value=5, part_of="loose")
+    listed = json.loads(usco("facts", "--latest", "-f", "json", data=write(tmp_path, "facts.toml", text)).stdout)
+    assert [obj["id"] for obj in listed] == ["y2020", "y2020-part", "fy-part"]  # fy-part: marked "part of loose"
+
+
 def test_a_component_whose_whole_is_not_listed_is_marked_with_its_wholes_id(usco: Run, tmp_path: Path) -> None:
     path = write(tmp_path, "facts.toml", LATEST)
     markdown = usco("facts", "--since", "2020", "--topic", "aid", "-f", "markdown", data=path).stdout

@@ -258,7 +258,7 @@ def _latest(facts: list[Fact]) -> list[Fact]:
         return recency == final or (not fact.final and recency > final)
 
     kept_ids = {fact.id for fact in facts if kept(fact)}
-    dropped = {fact.id for fact in facts} - kept_ids
+    dropped = {fact.id for fact in facts if fact.measure is not None} - kept_ids  # earlier periods
     while True:  # drop components of dropped wholes, at any depth
         orphans = {fact.id for fact in facts if fact.id in kept_ids and fact.part_of in dropped}
         if not orphans:
@@ -266,7 +266,9 @@ def _latest(facts: list[Fact]) -> list[Fact]:
         dropped |= orphans
         kept_ids -= orphans
     while True:  # a component with no measure goes with its kept whole, at any depth
-        joining = {fact.id for fact in facts if fact.id not in kept_ids and fact.part_of in kept_ids}
+        joining = {
+            fact.id for fact in facts if fact.measure is None and fact.id not in kept_ids and fact.part_of in kept_ids
+        }
         if not joining:
             return [fact for fact in facts if fact.id in kept_ids]
         kept_ids |= joining
