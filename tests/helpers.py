@@ -191,9 +191,10 @@ url       = "https://news.example.com/story"
 date      = "2023-06"
 
 [measures.aid-obligations]
-label  = "Obligations for Colombia"
-unit   = "USD"
-period = "fiscal_year"
+label     = "Obligations for Colombia"
+unit      = "USD"
+period    = "fiscal_year"
+publisher = "U.S. Department of State"
 
 [measures.exports]
 label  = "Goods exports"
@@ -256,6 +257,7 @@ text      = "A visit is scheduled"
 date      = "2025-03"
 status    = "planned"
 source    = "gov-2024"
+event     = "visit-2025-03"
 """
 
 

@@ -131,7 +131,7 @@ def test_tampered_cache_with_the_right_key_is_not_trusted(small: Path, _private_
         ("\taid\t", "\tnot-a-topic\t"),  # a topic that does not exist
         ("\t23600000\t", "\t23600000x\t"),  # a value that is not a number
         ("\tsheet-2020\t", "\tnowhere\t"),  # a source that does not exist
-        ('"format": "usco-dataset-cache-6"', '"format": "usco-dataset-cache-5"'),  # another cache format
+        ('"format": "usco-dataset-cache-7"', '"format": "usco-dataset-cache-6"'),  # another cache format
         (f'"usco": "{__version__}"', f'"usco": "{__version__}.dev0"'),  # written by another version of usco
         ("covid-total\t", "covid-total\textra\t"),  # a field too many
     ]:

@@ -120,6 +120,7 @@ def test_json_fact_object_fields(usco: Usco, small: Path) -> None:
         "part_of": None,
         "superseded_by": None,
         "tags": ["covid"],
+        "event": None,
         "source": {
             "id": "sheet-2020",
             "title": "Fact sheet 2020",
@@ -132,7 +133,7 @@ def test_json_fact_object_fields(usco: Usco, small: Path) -> None:
     }
     assert list(obj) == [
         "id", "topic", "text", "value", "unit", "qualifier", "figure", "date", "end", "status", "regional",
-        "measure", "part_of", "superseded_by", "tags", "source",
+        "measure", "part_of", "superseded_by", "tags", "event", "source",
     ]  # fmt: skip
 
 

@@ -91,6 +91,7 @@ def test_one_measure_per_category_a_fact_per_year_and_zero_is_a_figure() -> None
         "label": "U.S. imports from Colombia: Green coffee (end-use category 00000, Census Bureau)",
         "unit": "USD",
         "period": "year",
+        "publisher": "U.S. Census Bureau, Economic Indicators Division",  # its figures only (design §1)
     }
     by_id = {fact["id"]: fact for fact in data["facts"]}
     assert len(by_id) == 6  # two categories, three years; the world's and Canada's rows are not Colombia

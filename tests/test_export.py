@@ -98,7 +98,7 @@ def test_sqlite_tables_read_back(selection: query.Selection, tmp_path: Path) -> 
     ]
     assert rows(out, "SELECT count(*) FROM facts") == [(6,)]
     assert rows(out, "SELECT * FROM measures") == [
-        ("peace-support", "Support to peace implementation", "USD", "running_total")  # the period, inferred
+        ("peace-support", "Support to peace implementation", "USD", "running_total", None)  # the period, inferred
     ]
     assert rows(out, "SELECT id, short, date, date_note FROM sources ORDER BY id") == [
         ("report-2023", None, "2023-06", None),
@@ -314,7 +314,13 @@ def test_datapackage_csv_read_back(selection: query.Selection, package: Path) ->
     assert (facts["recognition"]["value"], facts["recognition"]["end"]) == ("", "")
     assert [row["id"] for row in read_csv(package / "sources.csv")] == ["report-2023", "sheet-2020"]
     assert read_csv(package / "measures.csv") == [
-        {"id": "peace-support", "label": "Support to peace implementation", "unit": "USD", "period": "running_total"}
+        {
+            "id": "peace-support",
+            "label": "Support to peace implementation",
+            "unit": "USD",
+            "period": "running_total",
+            "publisher": "",
+        }
     ]
 
 

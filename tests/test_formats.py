@@ -176,13 +176,14 @@ JSON_TWO_FACTS = (
     '  {"id": "recognition", "topic": "milestone", "text": "The United States recognizes Colombia", '
     '"value": null, "unit": null, "qualifier": "exact", "figure": null, "date": "1822", "end": null, '
     '"status": "final", "regional": false, "measure": null, "part_of": null, "superseded_by": null, '
-    '"tags": [], "source": {"id": "report", "title": "Annual report", '
+    '"tags": [], "event": null, "source": {"id": "report", "title": "Annual report", '
     '"publisher": "Congressional Research Service", "kind": null, "url": "https://example.gov/report", '
     '"copy_url": null, "date": "2023-06"}},\n'
     '  {"id": "covid-total", "topic": "aid", "text": "COVID-19 assistance, \\"fast\\"", "value": 23600000, '
     '"unit": "USD", "qualifier": "more_than", "figure": "more than $23.6 million", "date": "2020", '
     '"end": "2020-09-18", "status": "final", "regional": true, "measure": null, "part_of": null, '
-    '"superseded_by": null, "tags": ["covid", "health"], "source": {"id": "sheet", "title": "Fact sheet", '
+    '"superseded_by": null, "tags": ["covid", "health"], "event": null, '
+    '"source": {"id": "sheet", "title": "Fact sheet", '
     '"publisher": "U.S. Department of State", "kind": "government", "url": "https://example.gov/sheet", '
     '"copy_url": "https://archive.example.org/sheet", "date": "2020-09-18"}}\n'
     "]\n"
@@ -206,7 +207,7 @@ def test_json_fields_are_exactly_those_of_the_design(two_facts: listings.Listing
     (first, _) = json.loads(formats.render(two_facts, OutputFormat.JSON))
     assert list(first) == [
         "id", "topic", "text", "value", "unit", "qualifier", "figure", "date", "end", "status", "regional",
-        "measure", "part_of", "superseded_by", "tags", "source",
+        "measure", "part_of", "superseded_by", "tags", "event", "source",
     ]  # fmt: skip
     assert list(first["source"]) == ["id", "title", "publisher", "kind", "url", "copy_url", "date"]
 
@@ -239,12 +240,14 @@ JSONL_TWO_FACTS = (
     '{"id": "recognition", "topic": "milestone", "text": "The United States recognizes Colombia", "value": null,'
     ' "unit": null, "qualifier": "exact", "figure": null, "date": "1822", "end": null, "status": "final",'
     ' "regional": false, "measure": null, "part_of": null, "superseded_by": null, "tags": [],'
-    ' "source": {"id": "report", "title": "Annual report", "publisher": "Congressional Research Service",'
+    ' "event": null, "source": {"id": "report", "title": "Annual report",'
+    ' "publisher": "Congressional Research Service",'
     ' "kind": null, "url": "https://example.gov/report", "copy_url": null, "date": "2023-06"}}\n'
     '{"id": "covid-total", "topic": "aid", "text": "COVID-19 assistance, \\"fast\\"", "value": 23600000,'
     ' "unit": "USD", "qualifier": "more_than", "figure": "more than $23.6 million", "date": "2020",'
     ' "end": "2020-09-18", "status": "final", "regional": true, "measure": null, "part_of": null,'
-    ' "superseded_by": null, "tags": ["covid", "health"], "source": {"id": "sheet", "title": "Fact sheet",'
+    ' "superseded_by": null, "tags": ["covid", "health"], "event": null,'
+    ' "source": {"id": "sheet", "title": "Fact sheet",'
     ' "publisher": "U.S. Department of State", "kind": "government", "url": "https://example.gov/sheet",'
     ' "copy_url": "https://archive.example.org/sheet", "date": "2020-09-18"}}\n'
 )

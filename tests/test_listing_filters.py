@@ -149,7 +149,7 @@ def test_topics_counts_what_the_filters_choose(usco: Run, data: Path) -> None:
     assert _counts(usco, data, "topic", "topics", "--topic", "aid") == {"aid": 3}
     assert _counts(usco, data, "topic", "topics", "--measure", "m-obl") == {"aid": 2}
     assert _counts(usco, data, "topic", "topics", "--history")["aid"] == 4  # a1 counted too
-    assert _counts(usco, data, "topic", "topics", "--latest")["aid"] == 2  # a3, and r1 (no measure)
+    assert _counts(usco, data, "topic", "topics", "--latest")["aid"] == 1  # a3 (r1 has no measure: design §2)
     assert _counts(usco, data, "topic", "topics", "--limit", "1") == {"aid": 3}
 
 
@@ -158,7 +158,7 @@ def test_tags_counts_what_the_filters_choose(usco: Run, data: Path) -> None:
     assert _counts(usco, data, "tag", "tags", "--tag", "beta") == {"beta": 2}
     assert _counts(usco, data, "tag", "tags", "--measure", "m-obl") == {"alpha": 2}
     assert _counts(usco, data, "tag", "tags", "--history") == {"alpha": 4, "beta": 2}
-    assert _counts(usco, data, "tag", "tags", "--latest") == {"alpha": 2, "beta": 2}
+    assert _counts(usco, data, "tag", "tags", "--latest") == {"alpha": 1}  # a3; facts with no measure left out
 
 
 def test_measures_takes_measure_latest_and_limit(usco: Run, data: Path) -> None:
@@ -174,7 +174,7 @@ def test_sources_count_every_version_and_take_latest(usco: Run, data: Path) -> N
     everything = {"old-2020": 4, "new-2022": 3}  # a source gives its facts, revised or not
     assert _counts(usco, data, "id", "sources") == everything
     assert _counts(usco, data, "id", "sources", "--history") == everything
-    assert _counts(usco, data, "id", "sources", "--latest") == {"old-2020": 3, "new-2022": 2}
+    assert _counts(usco, data, "id", "sources", "--latest") == {"old-2020": 1, "new-2022": 1}  # t1, a3: series only
 
 
 #: aid and trade leave regional figures out unless --regional asks for them (the test after this one).

@@ -32,8 +32,9 @@ SRC = Path(usco.__file__).resolve().parent
 
 
 def test_a_fact_field_is_left_out_of_the_flat_formats_only_for_a_reason() -> None:
-    # tags are a list (only JSON carries them); the source's columns are its own fields ("source_id")
-    assert {field.name for field in fields.FACT_FIELDS if field.column is None} == {"tags", "source"}
+    # tags are a list (only JSON carries them); the source's columns are its own fields ("source_id");
+    # an event is shown with its further sources, not a column of design §4's flat formats
+    assert {field.name for field in fields.FACT_FIELDS if field.column is None} == {"tags", "event", "source"}
 
 
 def test_a_fact_field_is_left_out_of_show_only_for_a_reason() -> None:
@@ -68,7 +69,7 @@ def test_show_lines_are_the_declared_ones_in_their_order() -> None:
     assert [key for key in keys if key not in computed] == [f.name for f in own] + [f"source_{f.name}" for f in source]
     assert keys == [
         "id", "text", "figure", "value", "unit", "qualifier", "period", "status", "regional", "topic", "tags",
-        "measure", "part_of", "superseded_by", "source", "source_title", "source_publisher", "source_kind",
+        "event", "measure", "part_of", "superseded_by", "source", "source_title", "source_publisher", "source_kind",
         "source_date", "source_date_note", "source_url", "source_copy_url",
     ]  # fmt: skip  # design §3 `usco show`
 
@@ -166,7 +167,7 @@ def with_a_note(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any
         "    tags: tuple[str, ...] = ()\n",
         "    tags: tuple[str, ...] = ()\n    note: str | None = None\n",
     )
-    declaration = 'Field("note", K.LINE, False, "a remark on the figure", column=13, show=13)'
+    declaration = 'Field("note", K.LINE, False, "a remark on the figure", column=13, show=14)'
     _replace_once(
         package / "fields.py", '    Field("source", K.REF,', f'    {declaration},\n    Field("source", K.REF,'
     )
@@ -202,7 +203,7 @@ def test_json_carries_it_in_the_declared_order(with_a_note: tuple[dict[str, Any]
     assert objects["noted"]["note"] == NOTE
     assert objects["plain"]["note"] is None
     keys = list(objects["noted"])
-    assert keys.index("note") == keys.index("tags") + 1  # declared after tags
+    assert keys.index("note") == keys.index("event") + 1  # declared after event, the last before source
 
 
 @pytest.mark.slow

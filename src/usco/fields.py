@@ -31,6 +31,7 @@ class Kind(str, Enum):
     TAGS = "tags"  # a list of non-empty strings
     CHOICE = "choice"  # one value of an Enum
     REF = "ref"  # the key of another entry (a source, a measure, a fact)
+    NAME = "name"  # a kebab-case name several entries may share (a fact's `event`)
 
 
 class Field(NamedTuple):
@@ -91,6 +92,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field("label", K.TEXT, True, "what is measured"),
     Field("unit", K.TEXT, True, "the unit of every fact of the measure"),
     Field("period", K.CHOICE, False, "what one period is", PeriodKind),
+    Field("publisher", K.TEXT, False, "whose series it is: every fact's source has this publisher"),
 )
 
 # The JSON object's order is this one. usco.records adds what is not a field: "figure" and
@@ -108,11 +110,12 @@ FACT_FIELDS: tuple[Field, ...] = (
     Field("status", K.CHOICE, False, "how final the figure is", Status, Status.FINAL, column=5, show=6),
     Field("regional", K.BOOL, False, "the figure covers more countries than Colombia", default=False,
           column=12, show=7, show_as=_yes("covers more countries than Colombia")),
-    Field("measure", K.REF, False, "the series this figure belongs to", refers_to="measures", column=10, show=10),
+    Field("measure", K.REF, False, "the series this figure belongs to", refers_to="measures", column=10, show=11),
     Field("part_of", K.REF, False, "the id of the larger figure this is a component of", refers_to="facts",
-          column=11, show=11),  # show: the whole's id and figure, as for any reference to a fact
+          column=11, show=12),  # show: the whole's id and figure, as for any reference to a fact
     Field("tags", K.TAGS, False, "words to find the fact by", default=(), show=9, show_as=_listed),  # not flat
-    Field("source", K.REF, True, "the document that says it", refers_to="sources", show=12),  # column: source_id
+    Field("event", K.NAME, False, "the key shared by the facts that tell one event", show=10),  # not flat
+    Field("source", K.REF, True, "the document that says it", refers_to="sources", show=13),  # column: source_id
 )  # fmt: skip
 
 FIELDS_OF = {"source": SOURCE_FIELDS, "measure": MEASURE_FIELDS, "fact": FACT_FIELDS}
@@ -165,7 +168,7 @@ def _schema_of(field: Field) -> dict[str, Any]:
     if field.kind is K.CHOICE:
         assert field.choices is not None
         schema: dict[str, Any] = {"enum": [member.value for member in field.choices]}
-    elif field.kind in (K.KEY, K.REF):
+    elif field.kind in (K.KEY, K.REF, K.NAME):
         schema = {"type": "string", "pattern": _ID_PATTERN}
     elif field.kind is K.DATE:
         schema = {"type": "string", "pattern": _DATE_PATTERN}

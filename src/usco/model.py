@@ -144,6 +144,7 @@ class Measure(NamedTuple):
     label: str
     unit: str
     period: PeriodKind = PeriodKind.POINT
+    publisher: str | None = None  # whose series it is: every fact's source has this publisher (design §1)
 
 
 class Fact(NamedTuple):
@@ -163,6 +164,7 @@ class Fact(NamedTuple):
     measure: str | None = None
     part_of: str | None = None
     tags: tuple[str, ...] = ()
+    event: str | None = None  # facts that tell one event share this key (design §1)
 
     @property
     def period(self) -> tuple[PartialDate, PartialDate | None]:

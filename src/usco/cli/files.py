@@ -3,6 +3,7 @@
 usco.cli.app imports this module only when one of them is named, or for help and completion.
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,7 +13,7 @@ from usco.api import load
 from usco.cli.boundary import boundary, fail, say, write
 from usco.cli.options import FILTERS, VIEW, Options, global_options, listing_options, load_data
 from usco.dataset import load as dataset
-from usco.model import DatasetError
+from usco.model import DatasetError, Fact
 from usco.text import visible
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
@@ -81,6 +82,14 @@ def check(
     path: Annotated[
         Optional[Path], typer.Argument(help="Dataset to check [default: --data, USCO_DATA or the shipped one].")
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also list possible duplicates: facts outside any measure with the same value, unit and "
+            "date from different sources.",
+        ),
+    ] = False,
 ) -> None:
     """Validate a dataset and what it includes: list every problem with file and line (exit 1),
     or say what it holds (exit 0).
@@ -89,6 +98,7 @@ def check(
     Examples:
       usco check
       usco check my-facts.toml
+      usco check --strict
     """
     from usco.query import summaries
 
@@ -111,3 +121,24 @@ def check(
             f"ok: {counts.facts} facts{superseded}, {counts.sources} sources, {counts.measures} measures"
             f"{span}{in_files} ({visible(str(target))})\n"
         )
+        if strict:
+            write(_duplicates(data.facts))
+
+
+def _duplicates(facts: Sequence[Fact]) -> str:
+    """`check --strict`'s list: each group of possible duplicates on one line, ids and sources named."""
+    from usco.dataset.rules import possible_duplicates
+    from usco.text import figure
+
+    groups = possible_duplicates(facts)
+    if not groups:
+        return "no possible duplicates\n"
+    lines = [
+        f"possible duplicates ({len(groups)}): one figure told twice is versions of one measure, "
+        "one event shares an `event` key\n"
+    ]
+    for group in groups:
+        told = ", ".join(f"{fact.id!r} ({fact.source})" for fact in group)
+        when = f"{group[0].date} to {group[0].end}" if group[0].end else str(group[0].date)
+        lines.append(visible(f"  {figure(group[0])}, {when}: {told}") + "\n")
+    return "".join(lines)

@@ -137,7 +137,7 @@ def timeline(
     if not filters.topics and not all_facts:
         filters = filters._replace(topics=(Topic.MILESTONE,))
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=options.view)
+        selection = load_data(ctx).select(filters=filters, view=options.view._replace(events_once=True))
         options.emit(facts_listing(selection, timeline=True), empty="no events match")
 
 
@@ -183,6 +183,6 @@ def search(
 
     filters = options.filters._replace(words=tuple(words))
     with boundary():
-        selection = load_data(ctx).select(filters=filters, view=options.view)
+        selection = load_data(ctx).select(filters=filters, view=options.view._replace(events_once=True))
         listing = facts_listing(selection, history=options.view.history, search=filters.words)
         options.emit(listing, empty="no facts match")

@@ -33,7 +33,7 @@ try:  # hashlib's import loads OpenSSL (about 2 ms, a tenth of usco's start-up);
 except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b
 
-FORMAT = "usco-dataset-cache-6"
+FORMAT = "usco-dataset-cache-7"  # 7: a measure's publisher, a fact's event
 DISABLE_ENV = "USCO_NO_CACHE"
 MAX_BYTES = 512 * 1024 * 1024  # a cache of the largest dataset usco reads is about twice its size
 _LARGEST = 10**18

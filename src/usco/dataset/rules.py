@@ -8,7 +8,7 @@ entry's Origin (usco.dataset.parse).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from usco.dataset.parse import Collector, Entry, Origin
@@ -99,7 +99,8 @@ def check_figures(
     found: Collector,
 ) -> None:
     """Rules between valid entries (design §1): components within their whole, dates
-    not after their source unless planned, and one unit, period kind and version per measure."""
+    not after their source unless planned, one unit, period kind and version per measure,
+    and only its publisher's figures in a measure that names one."""
     by_id = {fact.id: fact for fact in facts}
     periods: dict[tuple[str, str, tuple[PartialDate, PartialDate | None]], str] = {}
     for fact in facts:
@@ -124,6 +125,12 @@ def check_figures(
         elif fact.unit != measure.unit:
             message = f"{fact.unit!r} differs from measure {measure.id!r} unit {measure.unit!r}"
             found.add(where, "unit", message, origin)
+        if measure.publisher is not None and source is not None and source.publisher != measure.publisher:
+            message = (
+                f"{fact.source!r} is published by {source.publisher!r}; measure {measure.id!r} holds only "
+                f"the figures of its publisher {measure.publisher!r} (another's figure needs a measure of its own)"
+            )
+            found.add(where, "source", message, origin)
         if (misfit := _fits(fact, measure.period)) is not None:
             found.add(where, "measure", f"does not fit {measure.id!r}: {misfit}", origin)
         key = (fact.source, measure.id, fact.period)
@@ -161,3 +168,23 @@ def cycles(parents: Mapping[str, str]) -> list[str]:
             state[fact_id] = 2
     order = {fact_id: position for position, fact_id in enumerate(parents)}
     return sorted(looping, key=lambda fact_id: order.get(fact_id, len(order)))
+
+
+def possible_duplicates(facts: Iterable[Fact]) -> list[tuple[Fact, ...]]:
+    """Facts outside any measure with the same value, unit and period from different sources
+    (`usco check --strict`, design §1): perhaps one figure told twice, which should be versions
+    of one measure, or one event under one `event` key. Facts already sharing an event count
+    once. Each group in the order of its first fact; facts in dataset order.
+    """
+    groups: dict[tuple[Any, ...], list[Fact]] = {}
+    for fact in facts:
+        if fact.measure is None and fact.value is not None:
+            groups.setdefault((fact.value, fact.unit, fact.date, fact.end), []).append(fact)
+    found = []
+    for group in groups.values():
+        told: dict[str, Fact] = {}  # one fact per event (or per fact outside any event)
+        for fact in group:
+            told.setdefault(fact.event or f"fact {fact.id}", fact)
+        if len({fact.source for fact in told.values()}) > 1:
+            found.append(tuple(told.values()))
+    return found

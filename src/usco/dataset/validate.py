@@ -211,6 +211,13 @@ class _Fields:
 
     _ref = _text
 
+    def _name(self, field: Field, value: Any) -> str | None:
+        text = self._text(field, value)
+        if text is not None and not _ID.fullmatch(text):
+            self._problem(field.name, f"{_show(text)} must be kebab-case (a-z, 0-9, -)")
+            return None
+        return text
+
     def _line(self, field: Field, value: Any) -> str | None:
         text = self._text(field, value)
         if text is not None and any(char in text for char in "\n\r"):

@@ -72,6 +72,7 @@ class Measure(NamedTuple):
     label: str
     unit: str
     period: str
+    publisher: str  # the release's publisher: the series holds its figures only (design §1)
 
 
 class Fact(NamedTuple):
@@ -170,7 +171,9 @@ def render(
     """The dataset file: the source, the measures by id, the facts by measure then period."""
     tables = [tomlout.table(("sources", source_id), source_fields)]
     tables += [
-        tomlout.table(("measures", m.id), [("label", m.label), ("unit", m.unit), ("period", m.period)])
+        tomlout.table(
+            ("measures", m.id), [("label", m.label), ("unit", m.unit), ("period", m.period), ("publisher", m.publisher)]
+        )
         for m in sorted(measures, key=lambda m: m.id)
     ]
     for fact in sorted(facts, key=lambda f: (f.measure, f.sort_key, f.id)):

@@ -169,7 +169,7 @@ def import_census_enduse_imports(content: bytes, release: Release) -> str:
     measures = []
     facts = []
     for code, (name, values) in categories.items():
-        measure = Measure(f"{MEASURE_PREFIX}{code}", LABEL.format(name=name, code=code), "USD", "year")
+        measure = Measure(f"{MEASURE_PREFIX}{code}", LABEL.format(name=name, code=code), "USD", "year", PUBLISHER)
         measures.append(measure)
         tags = (*TAGS, *COMMON_NAMES.get(code, ()))
         for year, value in values.items():

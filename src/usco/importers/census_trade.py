@@ -42,12 +42,12 @@ _NOISE = Decimal("1e-9")  # relative: binary floating-point noise is ~1e-16; a s
 _YEAR = re.compile(r"[0-9]{4}")
 _LARGEST = 10**18
 
-EXPORTS = Measure("us-goods-exports", "U.S. goods exports to Colombia (Census Bureau)", "USD", "year")
-IMPORTS = Measure("us-goods-imports", "U.S. goods imports from Colombia (Census Bureau)", "USD", "year")
+EXPORTS = Measure("us-goods-exports", "U.S. goods exports to Colombia (Census Bureau)", "USD", "year", PUBLISHER)
+IMPORTS = Measure("us-goods-imports", "U.S. goods imports from Colombia (Census Bureau)", "USD", "year", PUBLISHER)
 EXPORTS_MONTHLY = Measure("us-goods-exports-monthly", "U.S. goods exports to Colombia, by month (Census Bureau)",
-                          "USD", "month")  # fmt: skip
+                          "USD", "month", PUBLISHER)  # fmt: skip
 IMPORTS_MONTHLY = Measure("us-goods-imports-monthly", "U.S. goods imports from Colombia, by month (Census Bureau)",
-                          "USD", "month")  # fmt: skip
+                          "USD", "month", PUBLISHER)  # fmt: skip
 
 
 class _Flow(NamedTuple):

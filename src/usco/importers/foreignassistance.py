@@ -270,7 +270,9 @@ def import_foreignassistance(content: bytes, release: Release) -> str:
         raise ImportFormatError(f"the file has no Colombia rows (country code {COUNTRY!r}); expected {WHAT}")
 
     used = {fact.measure for fact in facts.values()}
-    measures = [Measure(t.measure, t.label, "USD", "fiscal_year") for t in _TYPES.values() if t.measure in used]
+    measures = [
+        Measure(t.measure, t.label, "USD", "fiscal_year", PUBLISHER) for t in _TYPES.values() if t.measure in used
+    ]
     fields = source_fields(
         title=TITLE,
         publisher=PUBLISHER,

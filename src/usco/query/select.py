@@ -53,6 +53,7 @@ class View(NamedTuple):
     history: bool = False
     latest: bool = False
     limit: int | None = None
+    events_once: bool = False  # the timeline and search: each event once, with its further sources
 
 
 class Selection(NamedTuple):
@@ -60,6 +61,8 @@ class Selection(NamedTuple):
 
     rows: tuple[Row, ...]
     dataset: Dataset
+    # With View.events_once: the other facts that tell the event of a kept row, by its id.
+    further: Mapping[str, tuple[Row, ...]] = {}
 
 
 def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View()) -> Selection:
@@ -77,7 +80,34 @@ def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View(
         facts = _latest(facts)
     rows = [row_of(dataset, fact, superseded) for fact in facts]
     ordered = in_listing_order(rows, superseded)
-    return Selection(tuple(ordered[: view.limit] if view.limit is not None else ordered), dataset)
+    further: dict[str, tuple[Row, ...]] = {}
+    if view.events_once:
+        ordered, further = once_per_event(ordered)
+    return Selection(tuple(ordered[: view.limit] if view.limit is not None else ordered), dataset, further)
+
+
+def once_per_event(rows: Sequence[Row]) -> tuple[list[Row], dict[str, tuple[Row, ...]]]:
+    """Each event once (design §1): the fact whose document told it first stands for it, in its
+    place in *rows*; the others, oldest document first, are its further sources, by its id.
+
+    Undated documents come after dated ones: nobody can say they told it first.
+    """
+    told: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.fact.event is not None:
+            told.setdefault(row.fact.event, []).append(row)
+
+    def first_told(row: Row) -> tuple[int, dt.date]:
+        return (1, dt.date.max) if row.source.date is None else (0, row.source.date.last)
+
+    kept: set[str] = set()
+    further: dict[str, tuple[Row, ...]] = {}
+    for group in told.values():
+        first, *others = sorted(group, key=first_told)  # stable: listing order among equals
+        kept.add(first.fact.id)
+        if others:
+            further[first.fact.id] = tuple(others)
+    return [row for row in rows if row.fact.event is None or row.fact.id in kept], further
 
 
 def row_of(dataset: Dataset, fact: Fact, superseded: Mapping[str, str]) -> Row:
@@ -190,7 +220,9 @@ def period_recency(fact: Fact) -> tuple[dt.date, dt.date]:
 def _latest(facts: list[Fact]) -> list[Fact]:
     """Per measure, its most recent final period, and any newer non-final figures beside it.
 
-    A component goes with its whole: one whose whole was dropped here is dropped too.
+    A fact with no measure has no "latest" (design §2): it is left out unless it is a
+    component of a kept figure, which it goes with. A component whose whole was dropped
+    here is dropped too.
     """
     newest_final: dict[str, tuple[dt.date, dt.date]] = {}
     newest: dict[str, tuple[dt.date, dt.date]] = {}
@@ -204,20 +236,27 @@ def _latest(facts: list[Fact]) -> list[Fact]:
 
     def kept(fact: Fact) -> bool:
         if fact.measure is None:
-            return True
+            return False
         recency, final = period_recency(fact), newest_final.get(fact.measure)
         if final is None:  # nothing final yet: the newest period is all there is
             return recency == newest[fact.measure]
         return recency == final or (not fact.final and recency > final)
 
-    kept_facts = [fact for fact in facts if kept(fact)]
-    dropped = {fact.id for fact in facts} - {fact.id for fact in kept_facts}
+    kept_ids = {fact.id for fact in facts if kept(fact)}
+    dropped = {fact.id for fact in facts if fact.measure is not None} - kept_ids  # earlier periods
     while True:  # drop components of dropped wholes, at any depth
-        orphans = {fact.id for fact in kept_facts if fact.part_of in dropped}
+        orphans = {fact.id for fact in facts if fact.id in kept_ids and fact.part_of in dropped}
         if not orphans:
-            return kept_facts
+            break
         dropped |= orphans
-        kept_facts = [fact for fact in kept_facts if fact.id not in orphans]
+        kept_ids -= orphans
+    while True:  # a component with no measure goes with its kept whole, at any depth
+        joining = {
+            fact.id for fact in facts if fact.measure is None and fact.id not in kept_ids and fact.part_of in kept_ids
+        }
+        if not joining:
+            return [fact for fact in facts if fact.id in kept_ids]
+        kept_ids |= joining
 
 
 def in_listing_order(rows: list[Row], superseded: Mapping[str, str]) -> list[Row]:

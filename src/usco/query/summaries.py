@@ -29,12 +29,13 @@ from usco.query.select import (
 
 
 class Detail(NamedTuple):
-    """One fact in full, with its measure's series and its components."""
+    """One fact in full, with its measure's series, its components and the other facts of its event."""
 
     row: Row
     whole: Fact | None
     series: tuple[Row, ...]
     components: tuple[Row, ...]
+    same_event: tuple[Row, ...] = ()  # the other documents' facts that tell the same event (design §1)
 
 
 def detail(dataset: Dataset, fact_id: str, *, view: View = View()) -> Detail:
@@ -46,11 +47,17 @@ def detail(dataset: Dataset, fact_id: str, *, view: View = View()) -> Detail:
     same_measure = [other for other in visible if other.measure == fact.measure and other.id != fact.id]
     series = [row_of(dataset, other, superseded) for other in same_measure] if fact.measure else []
     components = [row_of(dataset, other, superseded) for other in dataset.facts if other.part_of == fact.id]
+    same_event = [
+        row_of(dataset, other, superseded)
+        for other in visible
+        if fact.event is not None and other.event == fact.event and other.id != fact.id
+    ]
     return Detail(
         row=row_of(dataset, fact, superseded),
         whole=by_id.get(fact.part_of) if fact.part_of else None,
         series=tuple(in_listing_order(series, superseded)),
         components=tuple(in_listing_order(components, superseded)),
+        same_event=tuple(in_listing_order(same_event, superseded)),
     )
 
 

@@ -27,8 +27,9 @@ def _two_lines(first: str, second: str, style: str) -> Text:
     return text
 
 
-def _notes(row: Row, shown: set[str]) -> str:
-    """What a fact's row must say besides its text: superseded, regional, the whole it belongs to."""
+def _notes(row: Row, shown: set[str], further: Mapping[str, Sequence[Row]]) -> str:
+    """What a fact's row must say besides its text: superseded, regional, the whole it belongs to,
+    the further documents that told the same event."""
     notes = []
     if row.fact.part_of and row.fact.part_of not in shown:
         notes.append(f"part of {row.fact.part_of}")
@@ -36,7 +37,13 @@ def _notes(row: Row, shown: set[str]) -> str:
         notes.append("regional: covers more countries than Colombia")
     if row.superseded_by:
         notes.append(f"superseded by {row.superseded_by}")
+    if row.fact.id in further:
+        notes.append(_also_told(further[row.fact.id]))
     return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _also_told(rows: Sequence[Row]) -> str:
+    return "also told by " + ", ".join(f"{row.source.name} ({row.fact.id})" for row in rows)
 
 
 class _FactLayout(NamedTuple):
@@ -82,17 +89,24 @@ def _matched(fields: Sequence[str]) -> str:
 
 
 def draw_facts(
-    console: Console, rows: Sequence[Row], *, history: bool, matched: Mapping[str, Sequence[str]] | None = None
+    console: Console,
+    rows: Sequence[Row],
+    *,
+    history: bool,
+    matched: Mapping[str, Sequence[str]] | None = None,
+    further: Mapping[str, Sequence[Row]] | None = None,
 ) -> None:
     """The facts as a table, or one card a fact where no table fits; *matched*: for a search,
-    the fields each fact matched in, said under its text."""
+    the fields each fact matched in, said under its text; *further*: the other documents
+    that told each fact's event."""
+    further = further or {}
     if not rows:
         return
     matched = matched or {}
     levels = depths(rows)
     layout = _fact_widths(console, rows, levels)
     if layout is None:
-        _draw_fact_cards(console, rows, levels, history=history, matched=matched)
+        _draw_fact_cards(console, rows, levels, further, history=history, matched=matched)
         return
     from rich import box
     from rich.table import Table
@@ -109,7 +123,7 @@ def draw_facts(
     for row in rows:
         indent = "  " * levels[row.fact.id]
         style = DIM if row.superseded_by else ""
-        text = row.fact.text + _notes(row, shown)
+        text = row.fact.text + _notes(row, shown, further)
         fact = cell_text(text, style)
         if matched.get(row.fact.id):
             fact.append("\n" + _matched(matched[row.fact.id]), style=DIM)
@@ -152,6 +166,7 @@ def _draw_fact_cards(
     console: Console,
     rows: Sequence[Row],
     levels: dict[str, int],
+    further: Mapping[str, Sequence[Row]],
     *,
     history: bool = False,
     matched: Mapping[str, Sequence[str]],
@@ -170,7 +185,7 @@ def _draw_fact_cards(
         print_whole(
             console, Text(("└ " if indent else "") + visible(row.fact.id), style=DIM if dim else ID_STYLE), indent
         )
-        notes = _notes(row, shown).strip()
+        notes = _notes(row, shown, further).strip()
         if notes:
             print_wrapped(console, Text(visible(notes), style=DIM), indent + 2)
         period = Text(visible(when(row.fact, row.measure)), style=DIM if dim else "")
@@ -211,8 +226,9 @@ def timeline_date(row: Row, year: str) -> str:
     return f"{start} – {end}" if start else f"to {end}"
 
 
-def draw_timeline(console: Console, rows: Sequence[Row]) -> None:
-    """Years as headings, events under them: the date within the year, the text, the id.
+def draw_timeline(console: Console, rows: Sequence[Row], further: Mapping[str, Sequence[Row]] | None = None) -> None:
+    """Years as headings, events under them: the date within the year, the text, the id, and
+    the further documents that told the same event.
 
     The text gets the width that is left; on a narrow terminal it goes under its date.
     """
@@ -239,6 +255,8 @@ def draw_timeline(console: Console, rows: Sequence[Row]) -> None:
             event.append("\n" + visible(figure(fact)), style=FIGURE_STYLE)
         if status_mark(fact):
             event.append(f" ({status_mark(fact)})", style=MARK)
+        if further and fact.id in further:
+            event.append("\n" + visible(_also_told(further[fact.id])), style=DIM)
         ident = Text(visible(fact.id), style=ID_STYLE)
         if beside:
             grid = Table.grid(padding=(0, 1, 0, 0), pad_edge=False)

@@ -7,7 +7,7 @@ when a table is drawn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from usco.fields import SOURCE_FIELDS, plain
@@ -56,6 +56,17 @@ def _summary_view() -> Any:
 # ---------------------------------------------------------------- facts
 
 
+def _marked(row: Row, shown: set[str], further: Mapping[str, Sequence[Row]]) -> str:
+    """A fact's text, with the id of its whole when the whole is not listed beside it (design §2),
+    and the further documents that told its event (design §1)."""
+    notes = [f"part of {row.fact.part_of}"] if row.fact.part_of and row.fact.part_of not in shown else []
+    if row.fact.id in further:
+        notes.append(
+            "also told by " + ", ".join(f"{other.source.name} ({other.fact.id})" for other in further[row.fact.id])
+        )
+    return f"{row.fact.text} ({'; '.join(notes)})" if notes else row.fact.text
+
+
 def facts_listing(
     selection: Selection, *, history: bool = False, timeline: bool = False, search: Sequence[str] = ()
 ) -> Listing:
@@ -70,6 +81,7 @@ def facts_listing(
         return {row.fact.id: query.fields(row.fact, row.source) for row in rows} if search else {}
 
     rows = selection.rows
+    shown = {row.fact.id for row in rows}
     sources: dict[str, dict[str, Any]] = {}  # a listing has a few sources for many facts
     for row in rows:
         if row.source.id not in sources:
@@ -80,18 +92,24 @@ def facts_listing(
         records=[flat_record(obj, history=history) for obj in objects],
         objects=objects,
         draw=(
-            (lambda console: _facts_view().draw_timeline(console, rows))
+            (lambda console: _facts_view().draw_timeline(console, rows, selection.further))
             if timeline
             else (
                 lambda console: _facts_view().draw_facts(
-                    console, with_components(rows), history=history, matched=matched(rows)
+                    console, with_components(rows), history=history, matched=matched(rows), further=selection.further
                 )
             )
         ),
         markdown=lambda: (
             ("date", "figure", "fact", "source", "id"),
             [
-                (when(row.fact, row.measure), figure(row.fact), row.fact.text, source_label(row.source), row.fact.id)
+                (
+                    when(row.fact, row.measure),
+                    figure(row.fact),
+                    _marked(row, shown, selection.further),
+                    source_label(row.source),
+                    row.fact.id,
+                )
                 for row in with_components(rows)
             ],
         ),
@@ -241,11 +259,13 @@ def detail_object(detail: Detail) -> dict[str, Any]:
     obj = fact_object(detail.row)
     obj["series"] = [fact_object(row) for row in detail.series]
     obj["components"] = [fact_object(row) for row in detail.components]
+    obj["same_event"] = [fact_object(row) for row in detail.same_event]
     return obj
 
 
 def detail_pairs(detail: Detail, *, short: bool = False) -> list[tuple[str, str]]:
-    """`show` as key/value lines: the fact's (usco.records), then its components and its series.
+    """`show` as key/value lines: the fact's (usco.records), then its components, the other
+    documents that told its event, and its series.
 
     *short* (the terminal, design §4): a series longer than a dozen figures gives every version
     of the fact's own period, the current figures of a dozen periods around it, and the
@@ -255,6 +275,7 @@ def detail_pairs(detail: Detail, *, short: bool = False) -> list[tuple[str, str]
 
     pairs = show_lines(detail.row, detail.whole)
     pairs += [("component", version_line(row)) for row in detail.components]
+    pairs += [("also_told_by", version_line(row)) for row in detail.same_event]
     if not short or len(detail.series) <= NEIGHBOURS or detail.row.measure is None:
         return pairs + [("series", version_line(row)) for row in detail.series]
     near = nearby(detail)
