@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from usco.dataset import load as _dataset
-from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic
+from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic, parse_when
 from usco.query import select as query
 from usco.query.select import Filters, Selection, View
 from usco.records import Row
@@ -45,7 +45,7 @@ def _when(value: When, name: str) -> PartialDate | None:
     if value is None or isinstance(value, PartialDate):
         return value
     try:
-        return PartialDate.parse(str(value))
+        return parse_when(str(value))  # FY2016 too, as the CLI's options take it
     except ValueError as error:
         raise ArgumentError(f"{name}: {error}") from None
 

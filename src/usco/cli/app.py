@@ -125,6 +125,9 @@ _GLOBAL_WITH_VALUE = ("--data", "--add")
 _GLOBAL_FLAGS = ("--no-cache",)
 
 
+_GLOBAL_WITH_VALUE_JOINED = tuple(f"{name}=" for name in _GLOBAL_WITH_VALUE)  # --data=PATH
+
+
 def _globals_first(args: list[str]) -> list[str]:
     """Move global options written after the command to before it, so they work anywhere."""
     front: list[str] = []
@@ -145,6 +148,17 @@ def _globals_first(args: list[str]) -> list[str]:
         else:
             rest.append(argument)
     return front + rest
+
+
+def _only_global_options(args: list[str]) -> bool:
+    """Is the command line no more than global options (`usco`, `usco --no-cache`)? Then it asks for the help."""
+    arguments = iter(args)
+    for argument in arguments:
+        if argument in _GLOBAL_WITH_VALUE:
+            next(arguments, None)
+        elif argument not in _GLOBAL_FLAGS and not argument.startswith(_GLOBAL_WITH_VALUE_JOINED):
+            return False
+    return True
 
 
 def _invoked_command(args: list[str]) -> Optional[str]:
@@ -171,6 +185,8 @@ def main() -> None:
     streams.tolerate_narrow_encodings()
     args = _globals_first(sys.argv[1:])
     named = _invoked_command(args)
+    if _only_global_options(args):  # bare `usco`: the help on stdout and exit 0, as gh does (design §3)
+        args = [*args, "--help"]
     completing = "_USCO_COMPLETE" in os.environ or any(
         argument.partition("=")[0] in ("--install-completion", "--show-completion") for argument in args
     )

@@ -1,9 +1,10 @@
 """Pure functions over a Dataset: time views, filters, search and single facts (design §2, §3).
 
 Order of operations (design §2): --as-of first (drop later sources), then revisions
-(drop superseded versions unless --history), then the filters, then --latest, then
---limit. --since and --until can go before revisions, which they cannot change (see
-_in_dates). Nothing here prints or reads a file; usco.query.summaries adds up a selection.
+(drop superseded versions unless --history), then the filters, then --latest, then the
+order (oldest first, newest with --reverse), then --limit. --since and --until can go
+before revisions, which they cannot change (see _in_dates). Nothing here prints or reads
+a file; usco.query.summaries adds up a selection.
 """
 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
@@ -45,6 +46,7 @@ class View(NamedTuple):
     history: bool = False
     latest: bool = False
     limit: int | None = None
+    reverse: bool = False  # newest first; --limit then keeps the newest
 
 
 class Selection(NamedTuple):
@@ -69,6 +71,8 @@ def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View(
         facts = _latest(facts)
     rows = [row_of(dataset, fact, superseded) for fact in facts]
     ordered = in_listing_order(rows, superseded)
+    if view.reverse:
+        ordered.reverse()
     return Selection(tuple(ordered[: view.limit] if view.limit is not None else ordered), dataset)
 
 
