@@ -324,3 +324,20 @@ def test_installed_import_without_openpyxl_is_one_line(tmp_path: Path) -> None:
         "pip install 'usco[import]'\n"
     )
     assert not (tmp_path / "out.toml").exists()
+
+
+# ---------------------------------------------------------------- 14. a contributor's edit
+
+
+def test_readme_tells_a_contributor_to_install_the_checkout_editable() -> None:
+    """After `pip install .` the package reads its own copy: the README says so where it tells how to add a fact."""
+    from tests.helpers import REPO
+    from usco.dataset.load import default_path
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Adding a fact", 1)[1].split("\n## ", 1)[0]
+    assert "reads its own copy" in section
+    assert "--data data/facts.toml" in section
+    assert "pip install -q -e . && .venv/bin/usco" in section
+    # What the README promises of an editable install (the tests' own): the repository's file is the one read.
+    assert default_path() == REPO / "data" / "facts.toml"

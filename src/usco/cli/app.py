@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -76,6 +76,12 @@ def _main(
             "--no-cache", help="Parse the dataset afresh, without reading or writing the cache (USCO_NO_CACHE=1)."
         ),
     ] = False,
+    no_pager: Annotated[  # main() reads it from the command line: the output is held before this runs
+        bool,
+        typer.Option(
+            "--no-pager", help="Write long output straight to the terminal, without a pager (USCO_PAGER=cat)."
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -122,7 +128,7 @@ def register_every_command() -> typer.Typer:
 _GLOBAL_WITH_VALUE = ("--data", "--add")
 
 
-_GLOBAL_FLAGS = ("--no-cache",)
+_GLOBAL_FLAGS = ("--no-cache", "--no-pager")
 
 
 _GLOBAL_WITH_VALUE_JOINED = tuple(f"{name}=" for name in _GLOBAL_WITH_VALUE)  # --data=PATH
@@ -204,6 +210,35 @@ def main() -> None:
         target = typer.Typer(**_APP_SETTINGS, add_completion=False)
         target.registered_callback = app.registered_callback
         target.registered_commands = commands
+    if _paged(named, args, completing=completing):
+        from usco.cli import pager
+
+        with pager.held():
+            _run(target, args)
+    _run(target, args)
+
+
+#: Commands that write files or show progress: their output never waits for a pager.
+UNPAGED = ("import", "export", "check", "update")
+
+
+def _paged(named: Optional[str], args: list[str], *, completing: bool) -> bool:
+    """Does this call's output go to a pager when it is taller than the screen (design §4)?
+
+    A reading command on a terminal, unless --no-pager (among the options, before any `--`).
+    """
+    if completing or named not in COMMAND_HOMES or named in UNPAGED:
+        return False
+    if "--no-pager" in (args[: args.index("--")] if "--" in args else args):
+        return False
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def _run(target: typer.Typer, args: list[str]) -> NoReturn:
+    """Run *target* on *args* and leave with its exit status: every way out is a SystemExit."""
     from typer._click.exceptions import ClickException  # typer 0.28 vendors click (pinned <0.29)
     from typer._click.utils import PacifyFlushWrapper
 
