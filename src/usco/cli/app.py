@@ -32,7 +32,8 @@ _APP_SETTINGS: dict[str, Any] = dict(
         "Sourced facts about United States–Colombia relations: aid, trade, milestones, "
         "security and migration, each figure with its source, the source's kind and its date.\n\n"
         "\b\nExamples:\n  usco aid --since 2016\n  usco series aid-obligations aid-disbursements\n"
-        "  usco trade -f json | jq '.[].text'\n  usco show covid-assistance-2020\n  usco check"
+        "  usco trade -f json | jq '.[].text'\n  usco show covid-assistance-2020\n  usco facts --reverse --limit 5\n"
+        "  usco check"
     ),
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help and errors: no boxes, nothing in a docstring read as markup
@@ -225,16 +226,21 @@ UNPAGED = ("import", "export", "check", "update")
 def _paged(named: Optional[str], args: list[str], *, completing: bool) -> bool:
     """Does this call's output go to a pager when it is taller than the screen (design §4)?
 
-    A reading command on a terminal, unless --no-pager (among the options, before any `--`).
+    A reading command on a terminal, unless --no-pager (among the options, before any `--`)
+    or the environment names no pager (USCO_PAGER=cat).
     """
     if completing or named not in COMMAND_HOMES or named in UNPAGED:
         return False
     if "--no-pager" in (args[: args.index("--")] if "--" in args else args):
         return False
     try:
-        return sys.stdout is not None and sys.stdout.isatty()
+        if sys.stdout is None or not sys.stdout.isatty():
+            return False
     except (ValueError, OSError):
         return False
+    from usco.cli import pager
+
+    return pager.command() is not None
 
 
 def _run(target: typer.Typer, args: list[str]) -> NoReturn:

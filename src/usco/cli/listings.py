@@ -135,6 +135,7 @@ def timeline(
     \b
     Examples:
       usco timeline --since 2025
+      usco timeline --reverse --limit 10     (the ten latest, newest first)
       usco timeline --all --since 2016
       usco timeline --topic security --since 2019
     """

@@ -77,11 +77,15 @@ def held() -> Iterator[None]:
     chunks: list[tuple[bool, str]] = []
     sys.stdout = _Held(real_out, chunks, out=True)
     sys.stderr = _Held(real_err, chunks, out=False)
+    interrupted = False
     try:
         yield
+    except SystemExit as leaving:
+        interrupted = leaving.code in (130, 143)  # Ctrl-C or SIGTERM: what was written, but no pager to quit
+        raise
     finally:
         sys.stdout, sys.stderr = real_out, real_err
-        _let_out(chunks)
+        _let_out(chunks, page=not interrupted)
 
 
 def command() -> list[str] | None:
@@ -112,11 +116,11 @@ def taller_than_screen(text: str) -> bool:
     return False
 
 
-def _let_out(chunks: list[tuple[bool, str]]) -> None:
-    """Write what was held: the output through the pager if it needs one, then the held messages;
-    else everything in the order it was written."""
+def _let_out(chunks: list[tuple[bool, str]], *, page: bool) -> None:
+    """Write what was held: the output through the pager if it needs one (and *page*), then the held
+    messages; else everything in the order it was written."""
     output = "".join(text for out, text in chunks if out)
-    pager = command() if output and taller_than_screen(output) else None
+    pager = command() if page and output and taller_than_screen(output) else None
     if pager is not None and _page(pager, output):
         chunks = [(out, text) for out, text in chunks if not out]
     for out, text in chunks:
