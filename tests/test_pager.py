@@ -187,3 +187,20 @@ def test_a_command_that_writes_files_is_never_paged(long: Path, recorder: Path, 
 def test_help_names_no_pager(tmp_path: Path) -> None:
     result = run("--help")
     assert "--no-pager" in result.stdout and "without a pager" in " ".join(result.stdout.split())
+
+
+def test_ctrl_c_in_the_pager_is_the_pagers(long: Path, recorder: Path, tmp_path: Path) -> None:
+    """A Ctrl-C while the pager runs reaches usco too (one process group); usco waits for the pager
+    and leaves with the command's status, as git does, rather than leaving the pager on the terminal."""
+    interrupting = recorder.parent / "interrupting-pager"
+    interrupting.write_text(
+        RECORDER.format(python=sys.executable).replace(
+            "data = sys.stdin.buffer.read()",
+            "import signal, time\nos.kill(os.getppid(), signal.SIGINT)\ntime.sleep(0.2)\n"
+            "data = sys.stdin.buffer.read()",
+        )
+    )
+    interrupting.chmod(0o755)
+    code, screen, kept = on_terminal(["--data", str(long), "facts"], tmp_path, USCO_PAGER=str(interrupting))
+    assert kept is not None
+    assert (code, screen) == (0, kept["input"])

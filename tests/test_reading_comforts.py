@@ -253,6 +253,10 @@ def test_reverse_in_the_python_api(data: Path) -> None:
 
     rows = usco.load(data).select(view=usco.api.View(reverse=True, limit=1)).rows
     assert [row.fact.id for row in rows] == ["obligations-fy2017"]
+    assert [row.fact.id for row in usco.load(data).facts(reverse=True, limit=2)] == [
+        "obligations-fy2017",
+        "obligations-fy2016-revised",
+    ]
 
 
 # ---------------------------------------------------------------- 11. bare usco

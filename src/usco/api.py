@@ -96,8 +96,9 @@ class Data:
         latest: bool = False,
         search: Names = None,
         limit: int | None = None,
+        reverse: bool = False,
     ) -> list[Row]:
-        """Facts as `usco facts` lists them, with the same defaults and order.
+        """Facts as `usco facts` lists them, with the same defaults and order (*reverse*: newest first).
 
         Each item is a Row (fact, source, superseded_by, measure); `row.to_dict()` is the
         JSON object of `-f json`.
@@ -118,7 +119,7 @@ class Data:
             ).checked()
         except ValueError as error:
             raise ArgumentError(str(error)) from None
-        view = View(as_of=_when(as_of, "as_of"), history=history, latest=latest, limit=limit)
+        view = View(as_of=_when(as_of, "as_of"), history=history, latest=latest, limit=limit, reverse=reverse)
         return list(self.select(filters=filters, view=view).rows)
 
     def fact(self, fact_id: str, *, as_of: When = None) -> Detail:
