@@ -148,6 +148,7 @@ def _page(pager: list[str], text: str) -> bool:
     """Run *pager* on *text* and wait for it; False if it cannot be started (plain output then)."""
     import signal
     import subprocess  # only when paging: a terminal call that fits the screen need not import it
+
     stdout = sys.stdout
     data = text.encode(getattr(stdout, "encoding", None) or "utf-8", getattr(stdout, "errors", None) or "strict")
     env = dict(os.environ)
