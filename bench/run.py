@@ -166,7 +166,8 @@ def main() -> None:
     ).stdout.strip()
     for where in (str(Path(USCO).parents[1]), package):
         subprocess.run([PYTHON, "-m", "compileall", "-q", where], check=False, env=env, stdout=subprocess.DEVNULL)
-    terminal_env = {**env, "TERM": "xterm-256color", "COLUMNS": "160"}
+    # No pager: usco's own drawing is measured, and on this terminal no one would press q for less.
+    terminal_env = {**env, "TERM": "xterm-256color", "COLUMNS": "160", "USCO_PAGER": "cat"}
 
     def cold(command: list[str]) -> Callable[[], Run]:
         def once() -> Run:

@@ -51,8 +51,9 @@ def needed(path: Path) -> Path:
 #: The `usco` script installed beside this interpreter (the README's editable install, or CI's).
 USCO = str(Path(sys.executable).parent / "usco")
 #: What the test run's own environment may hold that changes usco's answers: the dataset it reads,
-#: the cache switch, colour and the terminal's size. A test that wants one passes it to environment().
-_NOT_INHERITED = ("USCO_DATA", "USCO_NO_CACHE", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES")
+#: the cache switch, colour, the terminal's size and the pager. A test that wants one passes it to environment().
+_NOT_INHERITED = ("USCO_DATA", "USCO_NO_CACHE", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "USCO_PAGER", "PAGER",
+                  "LESS")  # fmt: skip
 HANG_GUARD = 60  # seconds: fails a test whose usco hangs, instead of the whole run; not a timer
 
 
@@ -60,6 +61,9 @@ def environment(**extra: str) -> dict[str, str]:
     """The environment for a subprocess of usco: this test's (its own cache directory included, see
     conftest.py), without the settings above, plus *extra*."""
     env = {key: value for key, value in os.environ.items() if key not in _NOT_INHERITED}
+    # No pager: a test on a pseudo-terminal reads the screen, and less would wait for keys (tests/test_pager.py
+    # runs the pagers).
+    env["USCO_PAGER"] = "cat"
     env.update(extra)
     return env
 

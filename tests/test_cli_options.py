@@ -94,7 +94,7 @@ def test_columns_follow_the_order_asked(usco: Run, full: Path) -> None:
 
 def test_an_unknown_column_names_the_columns(usco: Run, full: Path) -> None:
     result = usco("facts", "--columns", "id,valeu", "-f", "csv", data=full)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error (design §4): it was 1 before issue #24
     assert result.stdout == ""
     assert "'valeu'" in result.stderr
     assert "id, topic, date" in result.stderr

@@ -26,15 +26,17 @@ FILTERS = ["--since", "--until", "--topic", "--tag", "--source", "--source-kind"
 VIEW = ["--as-of", "--history", "--latest"]
 OUTPUT = ["--limit", "--columns", "--format", "--no-header"]
 EVERY = [*FILTERS, "--regional", *VIEW, *OUTPUT]
+#: The listings of facts in time order add --reverse (newest first) after --limit.
+FACTS = [*FILTERS, "--regional", *VIEW, "--limit", "--reverse", "--columns", "--format", "--no-header"]
 
 #: Each command's parameters as its help lists them: its own first (arguments by name), then the
 #: shared ones in their one order. A command not here takes no shared option but --force.
 EXPECTED = {
-    "aid": [option for option in EVERY if option != "--topic"],
-    "trade": [option for option in EVERY if option != "--topic"],
-    "timeline": ["--all", *EVERY],
-    "facts": EVERY,
-    "search": ["words", *EVERY],
+    "aid": [option for option in FACTS if option != "--topic"],
+    "trade": [option for option in FACTS if option != "--topic"],
+    "timeline": ["--all", *FACTS],
+    "facts": FACTS,
+    "search": ["words", *FACTS],
     "show": ["fact_id", "--as-of", "--format"],
     "series": ["measures", "--wide", "--since", "--until", "--as-of", "--history", *OUTPUT[1:]],
     "sources": EVERY,
@@ -43,7 +45,7 @@ EXPECTED = {
     "measures": EVERY,
     "products": ["words", "--since", "--until", "--as-of", "--limit", "--columns", "--format", "--no-header"],
     "chart": ["measure", "--svg", "--force", "--since", "--until", "--as-of", "--history", "--format", "--no-header"],
-    "export sqlite": ["file", "--force", *FILTERS, *VIEW],
+    "export sqlite": ["file", "--current", "--force", *FILTERS, *VIEW],
     "export datapackage": ["directory", "--force", *FILTERS, *VIEW],
 }
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from usco.dataset import load as _dataset
-from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic
+from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic, parse_when
 from usco.query import select as query
 from usco.query.select import Filters, Selection, View
 from usco.records import Row
@@ -45,7 +45,7 @@ def _when(value: When, name: str) -> PartialDate | None:
     if value is None or isinstance(value, PartialDate):
         return value
     try:
-        return PartialDate.parse(str(value))
+        return parse_when(str(value))  # FY2016 too, as the CLI's options take it
     except ValueError as error:
         raise ArgumentError(f"{name}: {error}") from None
 
@@ -96,8 +96,9 @@ class Data:
         latest: bool = False,
         search: Names = None,
         limit: int | None = None,
+        reverse: bool = False,
     ) -> list[Row]:
-        """Facts as `usco facts` lists them, with the same defaults and order.
+        """Facts as `usco facts` lists them, with the same defaults and order (*reverse*: newest first).
 
         Each item is a Row (fact, source, superseded_by, measure); `row.to_dict()` is the
         JSON object of `-f json`.
@@ -118,7 +119,7 @@ class Data:
             ).checked()
         except ValueError as error:
             raise ArgumentError(str(error)) from None
-        view = View(as_of=_when(as_of, "as_of"), history=history, latest=latest, limit=limit)
+        view = View(as_of=_when(as_of, "as_of"), history=history, latest=latest, limit=limit, reverse=reverse)
         return list(self.select(filters=filters, view=view).rows)
 
     def fact(self, fact_id: str, *, as_of: When = None) -> Detail:

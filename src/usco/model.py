@@ -122,6 +122,49 @@ def fiscal_year_span(year: int) -> tuple[dt.date, dt.date]:
     return (dt.date(year - 1, 10, 1) if year > 1 else dt.date.min), dt.date(year, 9, 30)
 
 
+_FISCAL_YEAR = re.compile(r"[Ff][Yy]([0-9]{4})")  # FY2016 or fy2016, as tables print fiscal years
+
+
+class FiscalYear(PartialDate):
+    """A fiscal year given where a date is asked for (`--since FY2016`); never a date of the dataset.
+
+    It covers October 1 of the year before to September 30: `--since FY2016` keeps a fact
+    dated 2015-11, `--as-of FY2016` is the record on 2016-09-30, and a fiscal-year fact (its
+    `date` "2016", first day January 1) is matched by its number (design §3). Precision 0
+    marks it; `first` and `last` are all the filters read.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, year: int) -> "FiscalYear":
+        return cls(fiscal_year_span(year)[0], 0)
+
+    @property
+    def year(self) -> int:
+        return 1 if self.first == dt.date.min else self.first.year + 1
+
+    @property
+    def last(self) -> dt.date:
+        return fiscal_year_span(self.year)[1]
+
+    def __str__(self) -> str:
+        return f"FY{self.year:04d}"
+
+
+def parse_when(text: str) -> PartialDate:
+    """A date an option takes: YYYY, YYYY-MM, YYYY-MM-DD or FYYYYY (a FiscalYear); ValueError naming
+    what was expected."""
+    fiscal = _FISCAL_YEAR.fullmatch(text.strip())
+    if fiscal:
+        if int(fiscal[1]) < 1:
+            raise ValueError(f"{text!r} is not a fiscal year; expected FY0001 to FY9999")
+        return FiscalYear.of(int(fiscal[1]))
+    if not _PARTIAL_DATE.fullmatch(text.strip()):
+        raise ValueError(f"{text!r} is not a date; expected YYYY, YYYY-MM, YYYY-MM-DD or FYYYYY (a fiscal year)")
+    return PartialDate.parse(text)  # a date's shape: it says which day is not real
+
+
 class Source(NamedTuple):
     id: str
     title: str

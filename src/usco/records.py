@@ -61,6 +61,8 @@ _FACT_VALUES = attrgetter(*(
 _FACT_CONVERSIONS = tuple(
     (name, convert) for name, field in _FACT_OBJECT if field is not None and (convert := plain_conversion(field))
 )
+#: The fields of a fact's JSON object, in order (design §4).
+FACT_KEYS = (*_FACT_KEYS, "source")
 _SOURCE_KEYS = tuple(field.name for field in _SOURCE_IN_FACT)
 _SOURCE_VALUES = attrgetter(*_SOURCE_KEYS)
 _SOURCE_CONVERSIONS = tuple((field.name, convert) for field in _SOURCE_IN_FACT if (convert := plain_conversion(field)))

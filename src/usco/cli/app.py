@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -32,7 +32,8 @@ _APP_SETTINGS: dict[str, Any] = dict(
         "Sourced facts about United States–Colombia relations: aid, trade, milestones, "
         "security and migration, each figure with its source, the source's kind and its date.\n\n"
         "\b\nExamples:\n  usco aid --since 2016\n  usco series aid-obligations aid-disbursements\n"
-        "  usco trade -f json | jq '.[].text'\n  usco show covid-assistance-2020\n  usco check"
+        "  usco trade -f json | jq '.[].text'\n  usco show covid-assistance-2020\n  usco facts --reverse --limit 5\n"
+        "  usco check"
     ),
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help and errors: no boxes, nothing in a docstring read as markup
@@ -74,6 +75,12 @@ def _main(
         bool,
         typer.Option(
             "--no-cache", help="Parse the dataset afresh, without reading or writing the cache (USCO_NO_CACHE=1)."
+        ),
+    ] = False,
+    no_pager: Annotated[  # main() reads it from the command line: the output is held before this runs
+        bool,
+        typer.Option(
+            "--no-pager", help="Write long output straight to the terminal, without a pager (USCO_PAGER=cat)."
         ),
     ] = False,
     version: Annotated[
@@ -122,7 +129,10 @@ def register_every_command() -> typer.Typer:
 _GLOBAL_WITH_VALUE = ("--data", "--add")
 
 
-_GLOBAL_FLAGS = ("--no-cache",)
+_GLOBAL_FLAGS = ("--no-cache", "--no-pager")
+
+
+_GLOBAL_WITH_VALUE_JOINED = tuple(f"{name}=" for name in _GLOBAL_WITH_VALUE)  # --data=PATH
 
 
 def _globals_first(args: list[str]) -> list[str]:
@@ -145,6 +155,17 @@ def _globals_first(args: list[str]) -> list[str]:
         else:
             rest.append(argument)
     return front + rest
+
+
+def _only_global_options(args: list[str]) -> bool:
+    """Is the command line no more than global options (`usco`, `usco --no-cache`)? Then it asks for the help."""
+    arguments = iter(args)
+    for argument in arguments:
+        if argument in _GLOBAL_WITH_VALUE:
+            next(arguments, None)
+        elif argument not in _GLOBAL_FLAGS and not argument.startswith(_GLOBAL_WITH_VALUE_JOINED):
+            return False
+    return True
 
 
 def _invoked_command(args: list[str]) -> Optional[str]:
@@ -171,6 +192,8 @@ def main() -> None:
     streams.tolerate_narrow_encodings()
     args = _globals_first(sys.argv[1:])
     named = _invoked_command(args)
+    if _only_global_options(args):  # bare `usco`: the help on stdout and exit 0, as gh does (design §3)
+        args = [*args, "--help"]
     completing = "_USCO_COMPLETE" in os.environ or any(
         argument.partition("=")[0] in ("--install-completion", "--show-completion") for argument in args
     )
@@ -188,6 +211,40 @@ def main() -> None:
         target = typer.Typer(**_APP_SETTINGS, add_completion=False)
         target.registered_callback = app.registered_callback
         target.registered_commands = commands
+    if _paged(named, args, completing=completing):
+        from usco.cli import pager
+
+        with pager.held():
+            _run(target, args)
+    _run(target, args)
+
+
+#: Commands that write files or show progress: their output never waits for a pager.
+UNPAGED = ("import", "export", "check", "update")
+
+
+def _paged(named: Optional[str], args: list[str], *, completing: bool) -> bool:
+    """Does this call's output go to a pager when it is taller than the screen (design §4)?
+
+    A reading command on a terminal, unless --no-pager (among the options, before any `--`)
+    or the environment names no pager (USCO_PAGER=cat).
+    """
+    if completing or named not in COMMAND_HOMES or named in UNPAGED:
+        return False
+    if "--no-pager" in (args[: args.index("--")] if "--" in args else args):
+        return False
+    try:
+        if sys.stdout is None or not sys.stdout.isatty():
+            return False
+    except (ValueError, OSError):
+        return False
+    from usco.cli import pager
+
+    return pager.command() is not None
+
+
+def _run(target: typer.Typer, args: list[str]) -> NoReturn:
+    """Run *target* on *args* and leave with its exit status: every way out is a SystemExit."""
     from typer._click.exceptions import ClickException  # typer 0.28 vendors click (pinned <0.29)
     from typer._click.utils import PacifyFlushWrapper
 

@@ -143,11 +143,14 @@ def columns_of(text: str) -> list[str]:
 def emit(listing: Listing, fmt: Optional[OutputFormat], *, no_header: bool = False, columns: Any = None,
           empty: str = "") -> None:  # fmt: skip
     """Render *listing* in the chosen format and write it; an empty table gets a note on stderr."""
-    from usco.render.formats import render
+    from usco.render.formats import ColumnError, render
 
     chosen = output_format(fmt)
     chosen_columns = columns_of(columns) if columns else None
-    text = render(listing, chosen, header=not no_header, columns=chosen_columns, ascii_only=not is_utf8(sys.stdout))
+    try:
+        text = render(listing, chosen, header=not no_header, columns=chosen_columns, ascii_only=not is_utf8(sys.stdout))
+    except ColumnError as error:  # the command line is wrong: exit 2 (design §4, §5)
+        raise typer.BadParameter(str(error), param_hint="'--columns'") from None
     if not listing.records and empty and chosen is OutputFormat.TABLE:
         say(empty)
     write(text)

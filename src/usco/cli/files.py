@@ -33,23 +33,36 @@ commands.add_typer(export_app, name="export", short_help="Write the facts for SQ
 
 
 @export_app.command("sqlite", short_help="Tables sources, measures and facts in one SQLite file.")
-@listing_options("force", *FILTERS, *VIEW)
+@listing_options(
+    "force", *FILTERS, *VIEW, help_for={"history": "Every version of revised figures: the default (see --current)."}
+)
 def export_sqlite(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The SQLite database to write.")],
+    current: Annotated[
+        bool, typer.Option("--current", help="Only the current version of each figure (no superseded ones).")
+    ] = False,
+    *,
     options: Options,
 ) -> None:
     """Tables sources, measures and facts in one SQLite file, written whole or not at all.
 
+    Every version of every figure, each with its `superseded_by` (null for the current
+    one), so a database answers how figures were revised; --current keeps the current
+    versions only.
+
     \b
     Examples:
-      usco export sqlite usco.db && sqlite3 usco.db 'select id, value from facts limit 5'
-      usco export sqlite usco.db --force && datasette usco.db
+      usco export sqlite usco.db && sqlite3 usco.db 'select id, value from facts where superseded_by is null'
+      usco export sqlite usco.db --force --current && datasette usco.db
     """
     from usco import export
 
+    if current and options.view.history:
+        raise typer.BadParameter("--current keeps the current versions only; --history every version: not both")
+    view = options.view._replace(history=not current)  # a database is for analysis: every version (design §3)
     with boundary():
-        selection = load_data(ctx).select(filters=options.filters, view=options.view)
+        selection = load_data(ctx).select(filters=options.filters, view=view)
         export.export_sqlite(selection, file, force=options.force)
         say(f"wrote {file}")
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from usco.cli.boundary import boundary, emit, output_format
-from usco.cli.options import LISTING, OUTPUT, VIEW, Options, listing_options, load_data
+from usco.cli.options import FACT_LISTING, LIMIT_OLDEST, OUTPUT, VIEW, Options, listing_options, load_data
 from usco.model import Topic
 from usco.render.formats import OutputFormat
 
@@ -30,7 +30,10 @@ TRADE_MONTHLY = ("us-goods-exports-monthly", "us-goods-imports-monthly")
 
 
 #: aid and trade: a topic of their own, so every shared option but --topic.
-ANNUAL = ("since", "until", "tag", "source", "source_kind", "measure", "regional", *VIEW, *OUTPUT)
+ANNUAL = ("since", "until", "tag", "source", "source_kind", "measure", "regional", *VIEW, *OUTPUT, "reverse")
+
+#: --limit's help on every command here: which end it keeps.
+HELP = {"limit": LIMIT_OLDEST}
 
 
 #: How many of the newest year's largest products `usco trade` shows on a terminal (design §4).
@@ -61,6 +64,8 @@ def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: 
         known = [data.dataset.measures[key] for key in measures if key in data.dataset.measures]
         chosen = {measure.id for measure in known}
         table = summaries.series(selection, known, history=history)
+        if options.view.reverse:  # the annual table reads newest first too
+            table = table._replace(lines=table.lines[::-1])
         # The end-use categories get a table of their own, unless a --tag, --source or --measure picks some.
         picked = filters.tags or filters.sources or filters.measures
         products = not picked and any(is_product(row.fact.measure) for row in selection.rows)
@@ -87,7 +92,7 @@ def _annual(ctx: typer.Context, topic: Topic, measures: Sequence[str], options: 
 
 
 @commands.command(short_help="Aid to Colombia: the annual series, then other figures.")
-@listing_options(*ANNUAL)
+@listing_options(*ANNUAL, help_for=HELP)
 def aid(ctx: typer.Context, options: Options) -> None:
     """Assistance to Colombia: the annual series (obligations, disbursements, appropriations,
     requests), then every other figure.
@@ -95,6 +100,7 @@ def aid(ctx: typer.Context, options: Options) -> None:
     \b
     Examples:
       usco aid --since 2016
+      usco aid --since FY2016 --reverse   (fiscal years as tables print them; newest first)
       usco aid --latest -f json | jq '.[] | {id, value, status}'
       usco aid --regional --source-kind government
     """
@@ -102,7 +108,7 @@ def aid(ctx: typer.Context, options: Options) -> None:
 
 
 @commands.command(short_help="Trade: goods exports and imports, then other figures.")
-@listing_options(*ANNUAL)
+@listing_options(*ANNUAL, help_for=HELP)
 def trade(ctx: typer.Context, options: Options) -> None:
     """Trade and investment: U.S. goods exports and imports each year, then every other figure.
 
@@ -116,7 +122,8 @@ def trade(ctx: typer.Context, options: Options) -> None:
 
 
 @commands.command(short_help="Milestones, oldest first, each with its source.")
-@listing_options(*LISTING)  # --regional is accepted everywhere (design §3); this lists regional figures anyway
+# --regional is accepted everywhere (design §3); this lists regional figures anyway
+@listing_options(*FACT_LISTING, help_for=HELP)
 def timeline(
     ctx: typer.Context,
     all_facts: Annotated[bool, typer.Option("--all", help="Every dated fact, not only milestones.")] = False,
@@ -128,6 +135,7 @@ def timeline(
     \b
     Examples:
       usco timeline --since 2025
+      usco timeline --reverse --limit 10     (the ten latest, newest first)
       usco timeline --all --since 2016
       usco timeline --topic security --since 2019
     """
@@ -142,7 +150,8 @@ def timeline(
 
 
 @commands.command(short_help="Every fact, with any filter.")
-@listing_options(*LISTING)  # --regional is accepted everywhere (design §3); this lists regional figures anyway
+# --regional is accepted everywhere (design §3); this lists regional figures anyway
+@listing_options(*FACT_LISTING, help_for=HELP)
 def facts(ctx: typer.Context, options: Options) -> None:
     """Every fact, with any filter (regional figures included).
 
@@ -151,6 +160,8 @@ def facts(ctx: typer.Context, options: Options) -> None:
       usco facts --topic security --since 2019
       usco facts --source-kind government --since 2025
       usco facts --measure aid-obligations --since 2020 --until 2020 --history
+      usco facts --reverse --limit 5          (the five newest)
+      usco facts --columns id,figure,source_url -f csv
     """
     from usco.render.listings import facts_listing
 
@@ -160,7 +171,8 @@ def facts(ctx: typer.Context, options: Options) -> None:
 
 
 @commands.command(short_help="Facts that match every word of a query.")
-@listing_options(*LISTING)  # --regional is accepted everywhere (design §3); this lists regional figures anyway
+# --regional is accepted everywhere (design §3); this lists regional figures anyway
+@listing_options(*FACT_LISTING, help_for=HELP)
 def search(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words that must all match.")],

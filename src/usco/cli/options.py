@@ -20,7 +20,7 @@ import typer
 from usco.api import Data, load
 from usco.cli.boundary import emit
 from usco.dataset import load as dataset
-from usco.model import PartialDate, SourceKind, Topic, UscoError
+from usco.model import PartialDate, SourceKind, Topic, UscoError, parse_when
 from usco.query.select import Filters, View
 from usco.render.formats import OutputFormat
 from usco.render.listings import Listing
@@ -73,7 +73,7 @@ def completer(kind: str):  # type: ignore[no-untyped-def]  # typer inspects the 
 
 def _date(text: str) -> PartialDate:
     try:
-        return PartialDate.parse(text)
+        return parse_when(text)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
 
@@ -81,13 +81,19 @@ def _date(text: str) -> PartialDate:
 Since = Annotated[
     Optional[PartialDate],
     typer.Option(
-        parser=_date, metavar="DATE", help="Facts dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD; FY by number)."
+        parser=_date,
+        metavar="DATE",
+        help="Facts dated on or after DATE: YYYY, YYYY-MM, YYYY-MM-DD or a fiscal year, FY2016 "
+        "(October 2015 on; a fiscal year's figures by their number).",
     ),
 ]
 
 
 Until = Annotated[
-    Optional[PartialDate], typer.Option(parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE.")
+    Optional[PartialDate],
+    typer.Option(
+        parser=_date, metavar="DATE", help="Facts dated on or before the end of DATE (FY2024: to 2024-09-30)."
+    ),
 ]
 
 
@@ -166,9 +172,20 @@ Latest = Annotated[
 Limit = Annotated[Optional[int], typer.Option("--limit", min=0, metavar="N", help="Keep the first N rows.")]
 
 
+#: --limit's help where rows are facts in time order (aid, trade, timeline, facts, search).
+LIMIT_OLDEST = "Keep the first N rows: the N oldest, or with --reverse the N newest (--reverse --limit 5)."
+
+
+Reverse = Annotated[bool, typer.Option("--reverse", help="Newest first (with --limit: keep the newest).")]
+
+
 Columns = Annotated[  # one comma-separated string: a list type would make each value a list of lists
     Optional[str],
-    typer.Option("--columns", metavar="A,B,C", help="Columns of csv/tsv/markdown, fields of json."),
+    typer.Option(
+        "--columns",
+        metavar="A,B,C",
+        help="Columns of csv/tsv/markdown, fields of json: any name of the format (--columns id,figure,source_url).",
+    ),
 ]
 
 
@@ -223,6 +240,7 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "history": (History, False),
     "latest": (Latest, False),
     "limit": (Limit, None),
+    "reverse": (Reverse, False),
     "columns": (Columns, None),
     "fmt": (Format, None),
     "no_header": (NoHeader, False),
@@ -233,6 +251,8 @@ FILTERS = ("since", "until", "topic", "tag", "source", "source_kind", "measure")
 VIEW = ("as_of", "history", "latest")
 OUTPUT = ("limit", "columns", "fmt", "no_header")
 LISTING = (*FILTERS, "regional", *VIEW, *OUTPUT)
+#: The listings of facts in time order, which --reverse turns newest first (the counting commands have their own order).
+FACT_LISTING = (*LISTING, "reverse")
 
 
 def listing_options(
@@ -317,6 +337,7 @@ def options_from(values: Mapping[str, Any]) -> Options:
         history=bool(values.get("history")),
         latest=bool(values.get("latest")),
         limit=values.get("limit"),
+        reverse=bool(values.get("reverse")),
     )
     return Options(
         filters=filters,

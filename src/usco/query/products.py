@@ -11,6 +11,7 @@ shown (--as-of first, then revisions, as everywhere); only final figures are use
 """
 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
@@ -141,7 +142,8 @@ def products(
         )
 
     def wanted(year: int) -> bool:
-        return (since is None or year >= since.first.year) and (until is None or year <= until.last.year)
+        first = dt.date(year, 1, 1)  # a year matches as a fact does (design §3): by its first day
+        return (since is None or first >= since.first) and (until is None or first <= until.last)
 
     chosen = sorted(key for key in current if wanted(key[1]))  # by measure, then year
     if not words:

@@ -1,9 +1,10 @@
 """Pure functions over a Dataset: time views, filters, search and single facts (design §2, §3).
 
 Order of operations (design §2): --as-of first (drop later sources), then revisions
-(drop superseded versions unless --history), then the filters, then --latest, then
---limit. --since and --until can go before revisions, which they cannot change (see
-_in_dates). Nothing here prints or reads a file; usco.query.summaries adds up a selection.
+(drop superseded versions unless --history), then the filters, then --latest, then the
+order (oldest first, newest with --reverse), then --limit. --since and --until can go
+before revisions, which they cannot change (see _in_dates). Nothing here prints or reads
+a file; usco.query.summaries adds up a selection.
 """
 
 # No `from __future__ import annotations`: see usco.model (NamedTuples and string annotations).
@@ -54,6 +55,7 @@ class View(NamedTuple):
     latest: bool = False
     limit: int | None = None
     events_once: bool = False  # the timeline and search: each event once, with its further sources
+    reverse: bool = False  # newest first; --limit then keeps the newest
 
 
 class Selection(NamedTuple):
@@ -83,6 +85,8 @@ def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View(
     further: dict[str, tuple[Row, ...]] = {}
     if view.events_once:
         ordered, further = once_per_event(ordered)
+    if view.reverse:
+        ordered.reverse()
     return Selection(tuple(ordered[: view.limit] if view.limit is not None else ordered), dataset, further)
 
 

@@ -58,7 +58,7 @@ def render(
     *ascii_only* escapes all non-ASCII in JSON (for a stream that is not UTF-8).
     """
     if columns:
-        listing = _choose(listing, columns)
+        listing = _choose(listing, columns, fmt)
     match fmt:
         case OutputFormat.JSON:
             return _json_array(listing.objects, ascii_only=ascii_only) + "\n"
@@ -77,17 +77,60 @@ def render(
             assert_never(fmt)
 
 
-def _choose(listing: Listing, columns: Sequence[str]) -> Listing:
-    """Only *columns*, in that order (the fields of a JSON object, the columns of a row)."""
-    known = list(listing.header)
+class ColumnError(QueryError):
+    """--columns names something that is not a column (csv, tsv, markdown) or field (json) of the format.
+
+    The CLI makes it a usage error (exit 2, design §4); the message lists the valid names.
+    """
+
+
+def column_names(listing: Listing, fmt: OutputFormat) -> tuple[str, ...]:
+    """What --columns may name in *fmt*: a row's columns (and the listing's more_columns, `figure`),
+    or a JSON object's fields (and every column, as a field of its own: `source_url`)."""
+    flat = (*listing.header, *listing.more_columns)
+    match fmt:
+        case OutputFormat.CSV | OutputFormat.TSV | OutputFormat.MARKDOWN:
+            return tuple(dict.fromkeys(flat))
+        case OutputFormat.JSON | OutputFormat.JSONL:
+            return tuple(dict.fromkeys((*(listing.fields or listing.header), *flat)))
+        case OutputFormat.TABLE:  # the table shows its own columns; a name is still checked
+            return tuple(dict.fromkeys((*flat, *(listing.fields or listing.header))))
+        case _:
+            assert_never(fmt)
+
+
+def _choose(listing: Listing, columns: Sequence[str], fmt: OutputFormat) -> Listing:
+    """Only *columns*, in that order (the fields of a JSON object, the columns of a row).
+
+    A column that is not in the row is taken from the object (`figure`), and a field that is
+    not in the object from the row (`source_url`): every listing's records and objects are
+    one fact, count or line each, in the same order.
+    """
+    valid = column_names(listing, fmt)
     for name in columns:
-        if name not in known and not any(name in obj for obj in listing.objects[:1]):
-            raise QueryError(f"no column {name!r}; the columns are: {', '.join(known)}")
-    positions = [known.index(name) for name in columns if name in known]
+        if name not in valid:
+            from usco.text import suggest
+
+            kind = "field" if fmt in (OutputFormat.JSON, OutputFormat.JSONL) else "column"
+            raise ColumnError(
+                f"{name!r} is not a {kind} of {fmt.value}{suggest(name, valid) or ';'} "
+                f"the {kind}s of {fmt.value} are {', '.join(valid)}"
+            )
+    position = {name: index for index, name in enumerate(listing.header)}
+    fields = set(listing.fields or listing.header)
+
+    def flat(record: tuple[Any, ...], obj: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(record[position[name]] if name in position else obj.get(name) for name in columns)
+
+    def json_object(record: tuple[Any, ...], obj: dict[str, Any]) -> dict[str, Any]:
+        return {name: obj.get(name) if name in fields else record[position[name]] for name in columns}
+
+    assert len(listing.records) == len(listing.objects), "a listing's records and objects go together"
+    pairs = list(zip(listing.records, listing.objects, strict=True))
     return listing._replace(
-        header=tuple(known[position] for position in positions),
-        records=[tuple(record[position] for position in positions) for record in listing.records],
-        objects=[{name: obj[name] for name in columns if name in obj} for obj in listing.objects],
+        header=tuple(columns),
+        records=[flat(record, obj) for record, obj in pairs],
+        objects=[json_object(record, obj) for record, obj in pairs],
     )
 
 

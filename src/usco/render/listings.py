@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from usco.fields import SOURCE_FIELDS, plain
-from usco.records import FACT_COLUMNS, Row, fact_object, flat_record, show_lines, source_object
+from usco.records import FACT_COLUMNS, FACT_KEYS, Row, fact_object, flat_record, show_lines, source_object
 from usco.text import date_text, figure, period, plural, source_label, when
 
 if TYPE_CHECKING:
@@ -30,6 +30,10 @@ class Listing(NamedTuple):
     draw: Callable[[Console], None]  # the Rich view (a function of a usco.render *_view module)
     # Markdown may show words instead of raw values; built only when asked for.
     markdown: Callable[[], tuple[Sequence[str], list[tuple[Any, ...]]]] | None = None
+    # What --columns may name beyond the header (usco.render.formats.column_names): the JSON
+    # object's fields when they are not the header's, and columns a row takes from its object.
+    fields: tuple[str, ...] = ()
+    more_columns: tuple[str, ...] = ()
 
 
 # The Rich views, imported only when one draws (their import is start-up time).
@@ -113,6 +117,8 @@ def facts_listing(
                 for row in with_components(rows)
             ],
         ),
+        fields=FACT_KEYS,
+        more_columns=("figure",),  # design §4: --columns figure in csv and tsv too
     )
 
 
@@ -212,7 +218,7 @@ def series_listing(series: SeriesTable, *, wide: bool = False, history: bool = F
                  date_text(fact.end), fact.id, row.source.id, date_text(row.source.date))
             )  # fmt: skip
             objects.append({"period": line.period, "measure": measure.id} | fact_object(row))
-    return Listing(header, records, objects, draw=draw, markdown=in_words)
+    return Listing(header, records, objects, draw=draw, markdown=in_words, fields=("period", "measure", *FACT_KEYS))
 
 
 def _wide_grid(
