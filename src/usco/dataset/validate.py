@@ -20,10 +20,9 @@ from typing import Any
 
 from usco.dataset.parse import Collector, Entry, Origin, ParsedFile, read_tree
 from usco.dataset.rules import check_figures, check_references
-from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, names
+from usco.fields import FACT_FIELDS, LARGEST, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, names
 from usco.model import Dataset, DatasetError, Fact, Measure, PartialDate, PeriodKind, Problem, Source, Status
 
-_LARGEST = 10**18
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TOP_LEVEL = {"include", "sources", "measures", "facts"}
 
@@ -231,7 +230,7 @@ class _Fields:
         if isinstance(value, float) and not math.isfinite(value):
             self._problem(field.name, f"must be a finite number, not {value}")
             return None
-        if abs(value) >= _LARGEST:  # no figure in this domain comes near; such digits are an error
+        if abs(value) >= LARGEST:  # no figure in this domain comes near; such digits are an error
             self._problem(field.name, f"is too large ({_show(value)}); figures must be below 10**18")
             return None
         return value
