@@ -12,7 +12,7 @@ is declared once in usco.fields.
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
@@ -216,9 +216,10 @@ class Problem(NamedTuple):
 class DatasetError(UscoError):
     """The dataset breaks a rule of design §1 (every problem listed), or cannot be read."""
 
-    def __init__(self, path: Path | str, problems: list[Problem]) -> None:
+    def __init__(self, path: Path | str, problems: list[Problem], *, also: Sequence[Path] = ()) -> None:
         self.path = Path(path)
         self.problems = tuple(problems)
+        self.also = tuple(also)  # the files read with it (--add): `usco check` needs them to say the same
         super().__init__(self.problems[0].located(self.path))
 
 

@@ -29,13 +29,13 @@ _TOP_LEVEL = {"include", "sources", "measures", "facts"}
 
 def build(path: Path, content: bytes, also: Sequence[Path] = ()) -> Dataset:
     """The dataset at *path* (its bytes *content*) with its includes and *also*; DatasetError lists every problem."""
-    return _build(path, read_tree(path, content, also))
+    return _build(path, read_tree(path, content, also), also)
 
 
 # ---------------------------------------------------------------- building the dataset
 
 
-def _build(path: Path, tree: tuple[list[ParsedFile], list[Problem]]) -> Dataset:
+def _build(path: Path, tree: tuple[list[ParsedFile], list[Problem]], also: Sequence[Path]) -> Dataset:
     files, problems = tree
     found = Collector(problems)
     for parsed in files:
@@ -53,7 +53,7 @@ def _build(path: Path, tree: tuple[list[ParsedFile], list[Problem]]) -> Dataset:
     check_references(source_entries, measure_entries, fact_entries, found)
     check_figures(facts, sources, measures, origins, found)
     if found.problems:
-        raise DatasetError(path, found.problems)
+        raise DatasetError(path, found.problems, also=also)
     return Dataset(
         path=path,
         sources=MappingProxyType(sources),
