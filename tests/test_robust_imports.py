@@ -128,6 +128,36 @@ def test_the_largest_amount_an_importer_writes_is_one_the_loader_reads(tmp_path:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+OPTIONS = {
+    "--url ftp://": (["--url", "ftp://example.gov/x"], "field 'url': 'ftp://example.gov/x' is not an http(s) URL"),
+    "--url ''": (["--url", ""], "field 'url': must be a non-empty string"),
+    "--copy-url javascript:": (["--copy-url", "javascript:alert(1)"], "field 'copy_url': 'javascript:alert(1)' is not"),
+    "--date-note ''": (["--date-note", ""], "field 'date_note': must be a non-empty string"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.installed
+@pytest.mark.parametrize("case", list(OPTIONS))
+def test_an_option_that_would_make_a_file_the_loader_refuses_is_one_line(tmp_path: Path, case: str) -> None:
+    release = tmp_path / "us_foreign_aid_country.csv"
+    release.write_bytes(fa_csv(FA_ROW.format(1000)))
+    output = tmp_path / "fa.toml"
+    options, said = OPTIONS[case]
+    result = run("import", "foreignassistance", str(release), "--date", "2025-04-02", *options, "-o", str(output))
+    assert said in _one_line_and_nothing_written(result, output)
+    assert "the dataset file made of it would not load" in result.stderr
+
+
+def test_an_end_use_name_on_two_lines_is_refused() -> None:
+    from tests.test_enduse_import import RELEASE as ENDUSE_RELEASE
+    from tests.test_enduse_import import workbook
+
+    rows = [["3010", "Colombia", "00000", "Green\ncoffee", 1.0, 2e9, 3]]
+    with pytest.raises(ImportFormatError, match=r"COMM_DESC 'Green\\ncoffee' is on more than one line"):
+        import_census_enduse_imports(workbook(rows), ENDUSE_RELEASE)
+
+
 # ------------------------------------------------------------------ a zip bomb, refused from the directory
 
 
