@@ -195,7 +195,7 @@ def test_as_of_a_fiscal_year_is_its_last_day(usco: Run, data: Path, write_datase
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("FY", "'FY' is not a date; expected YYYY, YYYY-MM, YYYY-MM-DD or FYYYYY (a fiscal year)"),
+    [("FY", "'FY' is not a date; expected YYYY, YYYY-MM, YYYY-MM-DD or a fiscal year such as FY2016"),
      ("FY16", "'FY16' is not a date"), ("FY0000", "'FY0000' is not a fiscal year; expected FY0001 to FY9999"),
      ("2016-13", "'2016-13' is not a real date")],
 )  # fmt: skip

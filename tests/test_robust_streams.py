@@ -294,11 +294,15 @@ def test_a_stale_temporary_is_swept_on_the_next_write(data: Path, tmp_path: Path
     out = tmp_path / "out"
     out.mkdir()
     old = time.time() - 3600
-    stale = [cache / ".usco-0123456789abcdef.tmp", out / ".usco-00000000000000aa.tmp", out / ".usco-0bb.tmp-journal"]
-    build = out / ".usco-00000000000000cc.tmp"
+    stale = [
+        cache / ".usco-0123456789abcdef.usco-tmp",
+        out / ".usco-00000000000000aa.usco-tmp",
+        out / ".usco-00000000000000bb.usco-tmp-journal",
+    ]
+    build = out / ".usco-00000000000000cc.usco-build"  # a folder is never swept (issue #25): kept
     build.mkdir()
     (build / "facts.csv").write_text("half\n", encoding="utf-8")
-    fresh = out / ".usco-00000000000000dd.tmp"  # maybe another usco writing right now: kept
+    fresh = out / ".usco-00000000000000dd.usco-tmp"  # maybe another usco writing right now: kept
     for path in [*stale, fresh]:
         path.write_bytes(b"half")
     for path in [*stale, build]:
@@ -308,5 +312,5 @@ def test_a_stale_temporary_is_swept_on_the_next_write(data: Path, tmp_path: Path
     subprocess.run(
         [USCO, "--data", str(data), "export", "sqlite", str(out / "x.db")], capture_output=True, env=env, check=True
     )
-    assert not any(path.exists() for path in [*stale, build])
-    assert fresh.exists()
+    assert not any(path.exists() for path in stale)
+    assert fresh.exists() and (build / "facts.csv").exists()

@@ -6,14 +6,17 @@
 
 Filters are keyword arguments named as the CLI's options, each a string or a list of
 strings; unknown measures, sources, tags and topics raise QueryError with the closest
-known values, as the CLI says them.
+known values, as the CLI says them. What a Python user obviously means is taken
+(`since=2016`, `limit="3"`, `search=344`, a single path as `also`); any other wrong type is
+an ArgumentError (a QueryError, and a ValueError), never a TypeError from deep inside.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from usco.dataset import load as _dataset
 from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic, parse_when
@@ -27,27 +30,92 @@ if TYPE_CHECKING:
 
 Names: TypeAlias = "str | Iterable[str] | None"
 When: TypeAlias = "str | PartialDate | None"
+PathArg: TypeAlias = "str | os.PathLike[str]"
 
 
 class ArgumentError(QueryError, ValueError):
     """An argument that is not what it should be (a date that is not a date, a negative limit)."""
 
 
-def _names(value: Names) -> tuple[str, ...]:
+def _name(item: Any, name: str) -> str:
+    """One name (a topic, a tag, a word): a string, or a whole number written as one (`search=344`)."""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, int) and not isinstance(item, bool):
+        return str(item)
+    raise ArgumentError(f"{name}: {_shown(item)} is not a name; expected a string")
+
+
+def _names(value: Any, name: str) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(value)
+    if isinstance(value, str | int):
+        return (_name(value, name),)
+    if isinstance(value, bytes | bytearray) or not isinstance(value, Iterable):
+        raise ArgumentError(f"{name}: {_shown(value)} is not a name; expected a string or a list of strings")
+    return tuple(_name(item, name) for item in value)
 
 
-def _when(value: When, name: str) -> PartialDate | None:
+def _when(value: Any, name: str) -> PartialDate | None:
     if value is None or isinstance(value, PartialDate):
         return value
     try:
-        return parse_when(str(value))  # FY2016 too, as the CLI's options take it
+        return parse_when(str(value))  # 2016, "FY2016", a datetime.date, as the CLI's options take them
     except ValueError as error:
         raise ArgumentError(f"{name}: {error}") from None
+
+
+def _limit(value: Any) -> int | None:
+    """None, or a count of 0 or more: an int, or a whole number as a string ("3") or a float (3.0)."""
+    if value is None:
+        return None
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().lstrip("-").isdigit():
+        number = int(value.strip()) if len(value) < 20 else None
+    if number is None:
+        raise ArgumentError(f"limit: {_shown(value)} is not a valid integer; expected 0 or more")
+    if number < 0:
+        raise ArgumentError(f"limit must be 0 or more, not {number}")
+    return number
+
+
+def _flag(value: Any, name: str) -> bool:
+    """True or False (1 and 0 are taken): a string such as "no" is true to Python, so it is refused."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise ArgumentError(f"{name} must be True or False, not {_shown(value)}")
+
+
+def _path(value: Any, name: str) -> Path:
+    """A file's path: a string, a PathLike or bytes; one with a NUL character names no file."""
+    if isinstance(value, bytes):
+        value = os.fsdecode(value)
+    if not isinstance(value, str | os.PathLike):
+        raise ArgumentError(f"{name}: {_shown(value)} is not a path; expected a string or a pathlib.Path")
+    path = Path(value)
+    if "\x00" in str(path):
+        raise ArgumentError(f"{name}: {_shown(str(path))} holds a NUL character, which no file name can")
+    return path
+
+
+def _paths(value: Any, name: str) -> list[Path]:
+    if isinstance(value, str | bytes | os.PathLike):  # one path, not the characters of one
+        return [_path(value, name)]
+    if not isinstance(value, Iterable):
+        raise ArgumentError(f"{name}: {_shown(value)} is not a list of paths")
+    return [_path(item, name) for item in value]
+
+
+def _shown(value: Any) -> str:
+    """A value in a message: its repr, cut short (a wrong argument may be anything, of any size)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _topics(values: tuple[str, ...]) -> tuple[Topic, ...]:
@@ -103,36 +171,38 @@ class Data:
         Each item is a Row (fact, source, superseded_by, measure); `row.to_dict()` is the
         JSON object of `-f json`.
         """
-        if limit is not None and limit < 0:
-            raise ArgumentError(f"limit must be 0 or more, not {limit}")
+        limit = _limit(limit)
         try:
             filters = Filters(
                 since=_when(since, "since"),
                 until=_when(until, "until"),
-                topics=_topics(_names(topic)),
-                tags=_names(tag),
-                sources=_names(source),
-                source_kinds=_source_kinds(_names(source_kind)),
-                measures=_names(measure),
-                words=_names(search),
-                regional=regional,
+                topics=_topics(_names(topic, "topic")),
+                tags=_names(tag, "tag"),
+                sources=_names(source, "source"),
+                source_kinds=_source_kinds(_names(source_kind, "source_kind")),
+                measures=_names(measure, "measure"),
+                words=_names(search, "search"),
+                regional=_flag(regional, "regional"),
             ).checked()
         except ValueError as error:
             raise ArgumentError(str(error)) from None
-        view = View(as_of=_when(as_of, "as_of"), history=history, latest=latest, limit=limit, reverse=reverse)
+        view = View(as_of=_when(as_of, "as_of"), history=_flag(history, "history"), latest=_flag(latest, "latest"),
+                    limit=limit, reverse=_flag(reverse, "reverse"))  # fmt: skip
         return list(self.select(filters=filters, view=view).rows)
 
     def fact(self, fact_id: str, *, as_of: When = None) -> Detail:
         """One fact in full (`usco show`): its row, its whole, its series and its components."""
         from usco.query import summaries
 
-        return summaries.detail(self.dataset, fact_id, view=View(as_of=_when(as_of, "as_of")))
+        return summaries.detail(self.dataset, _name(fact_id, "fact_id"), view=View(as_of=_when(as_of, "as_of")))
 
     def series(self, *measures: str, since: When = None, until: When = None, as_of: When = None,
                history: bool = False) -> SeriesTable:  # fmt: skip
-        """One line per period, one cell per measure (`usco series`)."""
-        found = [query.find_measure(self.dataset, measure) for measure in measures]
-        filters = Filters(since=_when(since, "since"), until=_when(until, "until"), measures=list(measures))
+        """One line per period, one cell per measure (`usco series`); a list of measures is taken as them."""
+        names = _names(measures[0] if len(measures) == 1 and not isinstance(measures[0], str) else measures, "measure")
+        history = _flag(history, "history")
+        found = [query.find_measure(self.dataset, measure) for measure in names]
+        filters = Filters(since=_when(since, "since"), until=_when(until, "until"), measures=list(names))
         selection = self.select(filters=filters, view=View(as_of=_when(as_of, "as_of"), history=history))
         from usco.query import summaries
 
@@ -143,8 +213,8 @@ class Data:
         """What U.S. imports from Colombia are made of (`usco products`): the newest year's end-use
         categories by value, with the year before, the change and each one's share of its release's
         sum for the year; with *words*, the categories they match, year by year."""
-        if limit is not None and limit < 0:
-            raise ArgumentError(f"limit must be 0 or more, not {limit}")
+        limit = _limit(limit)
+        words = _names(words, "words")
         since_date, until_date = _when(since, "since"), _when(until, "until")
         try:
             Filters(since=since_date, until=until_date).checked()
@@ -167,8 +237,9 @@ class Data:
         return self.dataset.facts
 
 
-def load(path: str | Path | None = None, *, also: Sequence[str | Path] = (), use_cache: bool = True) -> Data:
+def load(path: PathArg | None = None, *, also: PathArg | Sequence[PathArg] = (), use_cache: bool = True) -> Data:
     """The dataset at *path* (default: USCO_DATA, else the shipped one), includes followed,
     validated and cached; *also* adds files as if the dataset included them."""
-    resolved = _dataset.resolve_path(path)
-    return Data(_dataset.load(resolved, use_cache=use_cache, also=[Path(item) for item in also]))
+    resolved = _dataset.resolve_path(None if path is None else _path(path, "path"))
+    files = _paths(also, "also")
+    return Data(_dataset.load(resolved, use_cache=_flag(use_cache, "use_cache"), also=files))

@@ -288,7 +288,7 @@ def export_datapackage(selection: Selection, directory: Path, *, force: bool = F
     A package is replaced whole or not at all:
 
     - *directory* missing, empty, or holding nothing but those four files: the package
-      is built in a temporary directory beside it (``.usco-XXXX.tmp``) and renamed into
+      is built in a temporary directory beside it (``.usco-XXXX.usco-build``) and renamed into
       place; an old package is first renamed aside (``.usco-XXXX.previous``), then
       removed. Readers see the old package or the new one (or, for an instant, none).
     - *directory* holding other files as well: those are never moved, read or replaced.
@@ -367,7 +367,7 @@ def _swap_in(directory: Path, contents: dict[str, str], *, existed: bool, force:
 
     from usco import files
 
-    build = directory.parent / f"{files.TEMPORARY_PREFIX}{secrets.token_hex(8)}{files.TEMPORARY_SUFFIX}"
+    build = directory.parent / f"{files.TEMPORARY_PREFIX}{secrets.token_hex(8)}.usco-build"
     try:
         try:
             build.mkdir()

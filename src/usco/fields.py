@@ -19,13 +19,17 @@ from typing import Any, NamedTuple
 
 from usco.model import PeriodKind, Qualifier, SourceKind, Status, Topic
 
+#: Every figure's magnitude is below this: no figure in this domain comes near, so such digits are an
+#: error. The loader refuses a value as large; an importer never writes one.
+LARGEST = 10**18
+
 
 class Kind(str, Enum):
     KEY = "key"  # a kebab-case id: a fact's `id`, or the table key of a source or measure
     TEXT = "text"  # a non-empty string
     LINE = "line"  # a non-empty string on one line
     URL = "url"  # an http(s) URL
-    NUMBER = "number"  # an int or a float, finite, below 10**18
+    NUMBER = "number"  # an int or a float, finite, of magnitude below LARGEST
     DATE = "date"  # "YYYY", "YYYY-MM" or a TOML date
     BOOL = "bool"
     TAGS = "tags"  # a list of non-empty strings

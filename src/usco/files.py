@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
 import time
@@ -20,7 +21,11 @@ from pathlib import Path
 from usco.model import OutputError
 
 TEMPORARY_PREFIX = ".usco-"
-TEMPORARY_SUFFIX = ".tmp"
+#: The marker of a temporary file usco writes: ".usco-<16 hex digits>.usco-tmp". Only a regular
+#: file whose whole name is that (or that plus sqlite's "-journal") is ever swept; a user's
+#: ".usco-settings.tmp.bak" or ".usco-backup.tmpl/" is not usco's and is never touched.
+TEMPORARY_SUFFIX = ".usco-tmp"
+_SWEPT = re.compile(r"\.usco-[0-9a-f]{16}\.usco-tmp(?:-journal)?")
 _STALE_SECONDS = 15 * 60  # older than any write in progress
 NAME_MAX = 255  # bytes in one file name (NAME_MAX on Linux and macOS)
 
@@ -48,7 +53,7 @@ def check_target(target: Path, *, replace: bool) -> None:
 @contextlib.contextmanager
 def temporary_beside(target: Path) -> Iterator[Path]:
     """A new, empty temporary file in *target*'s folder, removed afterwards whatever happens."""
-    temporary = target.parent / f"{TEMPORARY_PREFIX}{secrets.token_hex(8)}{TEMPORARY_SUFFIX}"
+    temporary = target.parent / temporary_name()
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         os.close(descriptor)
@@ -95,24 +100,25 @@ def write_atomically(target: Path, content: bytes | Callable[[Path], None], *, r
         move_into_place(temporary, target, replace=replace)
 
 
+def temporary_name() -> str:
+    """A new name in the one pattern sweep_temporaries removes: ".usco-<16 hex digits>.usco-tmp"."""
+    return f"{TEMPORARY_PREFIX}{secrets.token_hex(8)}{TEMPORARY_SUFFIX}"
+
+
 def sweep_temporaries(folder: Path) -> None:
-    """Remove usco's temporary files and directories left in *folder* by a process that was killed.
+    """Remove the temporary files a killed usco left in *folder*, and nothing else.
 
-    Only names usco makes (.usco-XXXX.tmp, its -journal, a Data Package's .usco-XXXX.tmp/
-    build directory) and only once they are older than any write in progress. An old
-    package moved aside (.usco-XXXX.previous) is never swept: it is the user's data.
+    Only regular files whose whole name is one usco makes (temporary_name(), or that and
+    sqlite's "-journal"), once older than any write in progress. Never a folder (a Data
+    Package's build directory stays: it may hold what someone put there), a symbolic link,
+    or a name that only looks like usco's.
     """
-    import shutil
-
     now = time.time()
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            if not (entry.name.startswith(TEMPORARY_PREFIX) and TEMPORARY_SUFFIX in entry.name):
+            if not _SWEPT.fullmatch(entry.name):
                 continue
             with contextlib.suppress(OSError):
-                if now - entry.stat(follow_symlinks=False).st_mtime <= _STALE_SECONDS:
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                elif entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > _STALE_SECONDS:
                     Path(entry.path).unlink()

@@ -12,7 +12,7 @@ is declared once in usco.fields.
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
@@ -153,7 +153,7 @@ class FiscalYear(PartialDate):
 
 
 def parse_when(text: str) -> PartialDate:
-    """A date an option takes: YYYY, YYYY-MM, YYYY-MM-DD or FYYYYY (a FiscalYear); ValueError naming
+    """A date an option takes: YYYY, YYYY-MM, YYYY-MM-DD or FY plus a year (a FiscalYear); ValueError naming
     what was expected."""
     fiscal = _FISCAL_YEAR.fullmatch(text.strip())
     if fiscal:
@@ -161,7 +161,7 @@ def parse_when(text: str) -> PartialDate:
             raise ValueError(f"{text!r} is not a fiscal year; expected FY0001 to FY9999")
         return FiscalYear.of(int(fiscal[1]))
     if not _PARTIAL_DATE.fullmatch(text.strip()):
-        raise ValueError(f"{text!r} is not a date; expected YYYY, YYYY-MM, YYYY-MM-DD or FYYYYY (a fiscal year)")
+        raise ValueError(f"{text!r} is not a date; expected YYYY, YYYY-MM, YYYY-MM-DD or a fiscal year such as FY2016")
     return PartialDate.parse(text)  # a date's shape: it says which day is not real
 
 
@@ -261,9 +261,10 @@ class Problem(NamedTuple):
 class DatasetError(UscoError):
     """The dataset breaks a rule of design §1 (every problem listed), or cannot be read."""
 
-    def __init__(self, path: Path | str, problems: list[Problem]) -> None:
+    def __init__(self, path: Path | str, problems: list[Problem], *, also: Sequence[Path] = ()) -> None:
         self.path = Path(path)
         self.problems = tuple(problems)
+        self.also = tuple(also)  # the files read with it (--add): `usco check` needs them to say the same
         super().__init__(self.problems[0].located(self.path))
 
 

@@ -50,6 +50,8 @@ def read_regular(path: Path, *, limit: int, follow_symlinks: bool = True) -> byt
         raise ReadFailure(MISSING) from None
     except OSError as error:
         raise ReadFailure(UNREADABLE, detail=str(error.strerror or error)) from None
+    except ValueError:  # the path holds a NUL character: the system takes no such name
+        raise ReadFailure(UNREADABLE, detail="the path holds a NUL character, which no file name can") from None
     if len(content) > limit:
         raise ReadFailure(GREW)
     return content

@@ -56,11 +56,19 @@ def boundary() -> Iterator[None]:
         more = len(error.problems) - 1
         also = f" (and {more} more)" if more else ""
         say(f"invalid dataset: {error}{also}")  # the hint is a message line of its own
-        fail(f"run `usco check {error.path}` to list every problem")
+        fail(f"run `{_check_command(error)}` to list every problem")
     except UscoError as error:
         fail(str(error))
     except MemoryError:
         fail("out of memory; the dataset or the file is too large for this machine")
+
+
+def _check_command(error: DatasetError) -> str:
+    """The `usco check` that lists the same problems: with each --add file, so that one of them is named."""
+    import shlex
+
+    adds = [f"--add {shlex.quote(str(path))} " for path in error.also]
+    return f"usco {''.join(adds)}check {shlex.quote(str(error.path))}"
 
 
 def write(text: str, *, code: int = 0) -> None:

@@ -97,32 +97,52 @@ def parse_file(path: Path, text: str) -> ParsedFile:
 
 
 def read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[ParsedFile], list[Problem]]:
-    """The dataset file and every file it includes, depth first; include problems listed."""
+    """The dataset file and every file it includes, depth first; include problems listed.
+
+    A loop, not recursion: a chain of thousands of includes is read like any other, in time
+    proportional to its length (the files on the current path are a set, not a tuple copied
+    at each step).
+    """
     files: list[ParsedFile] = []
     problems: list[Problem] = []
     seen: set[Path] = set()
 
-    def visit(current: Path, data: bytes, stack: tuple[Path, ...]) -> None:
+    def read(current: Path, data: bytes) -> tuple[Path, ParsedFile]:
         resolved = current.resolve()
         seen.add(resolved)
         parsed = parse_file(current, _decode(current, data))
         files.append(parsed)
-        for target in _includes(parsed, problems):
+        return resolved, parsed
+
+    def walk(start: Path, data: bytes) -> None:
+        resolved, parsed = read(start, data)
+        # The path from `start` to the file being read: each file with the includes it has left to follow.
+        trail = [(start, resolved, parsed, _includes(parsed, problems))]
+        on_path = {resolved}
+        while trail:
+            current, resolved, parsed, targets = trail[-1]
+            target = next(targets, None)
+            if target is None:
+                trail.pop()
+                on_path.discard(resolved)
+                continue
             child = (current.parent / target).resolve()
-            folder = current.parent.resolve()
-            if folder not in child.parents:
+            if current.parent.resolve() not in child.parents:
                 message = f"{target!r} leaves the folder of {current.name}"
                 problems.append(Problem("file", "include", message, current, parsed.include_line))
-            elif child in (*stack, resolved):
+            elif child in on_path:
                 message = f"{target!r} includes itself (a cycle)"
                 problems.append(Problem("file", "include", message, current, parsed.include_line))
             elif child not in seen:
-                visit(current.parent / target, read_bytes(current.parent / target), (*stack, resolved))
+                included = current.parent / target
+                child_resolved, child_parsed = read(included, read_bytes(included))
+                trail.append((included, child_resolved, child_parsed, _includes(child_parsed, problems)))
+                on_path.add(child_resolved)
 
-    visit(path, content, ())
+    walk(path, content)
     for extra in also:
         if extra.resolve() not in seen:
-            visit(extra, read_bytes(extra), ())
+            walk(extra, read_bytes(extra))
     return files, problems
 
 
@@ -135,7 +155,10 @@ def _includes(parsed: ParsedFile, problems: list[Problem]) -> Iterator[str]:
         return
     for item in value:
         pure = PurePosixPath(item)
-        if pure.is_absolute() or "\\" in item or re.match(r"^[A-Za-z]:", item) or ".." in pure.parts:
+        if "\x00" in item:  # no file name holds one; the system would refuse the path
+            message = f"{item!r} holds a NUL character, which no file name can"
+            problems.append(Problem("file", "include", message, parsed.path, parsed.include_line))
+        elif pure.is_absolute() or "\\" in item or re.match(r"^[A-Za-z]:", item) or ".." in pure.parts:
             message = f"{item!r} must be a relative path inside its folder"
             problems.append(Problem("file", "include", message, parsed.path, parsed.include_line))
         else:

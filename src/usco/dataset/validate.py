@@ -20,23 +20,22 @@ from typing import Any
 
 from usco.dataset.parse import Collector, Entry, Origin, ParsedFile, read_tree
 from usco.dataset.rules import check_figures, check_references
-from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, names
+from usco.fields import FACT_FIELDS, LARGEST, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, names
 from usco.model import Dataset, DatasetError, Fact, Measure, PartialDate, PeriodKind, Problem, Source, Status
 
-_LARGEST = 10**18
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TOP_LEVEL = {"include", "sources", "measures", "facts"}
 
 
 def build(path: Path, content: bytes, also: Sequence[Path] = ()) -> Dataset:
     """The dataset at *path* (its bytes *content*) with its includes and *also*; DatasetError lists every problem."""
-    return _build(path, read_tree(path, content, also))
+    return _build(path, read_tree(path, content, also), also)
 
 
 # ---------------------------------------------------------------- building the dataset
 
 
-def _build(path: Path, tree: tuple[list[ParsedFile], list[Problem]]) -> Dataset:
+def _build(path: Path, tree: tuple[list[ParsedFile], list[Problem]], also: Sequence[Path]) -> Dataset:
     files, problems = tree
     found = Collector(problems)
     for parsed in files:
@@ -54,7 +53,7 @@ def _build(path: Path, tree: tuple[list[ParsedFile], list[Problem]]) -> Dataset:
     check_references(source_entries, measure_entries, fact_entries, found)
     check_figures(facts, sources, measures, origins, found)
     if found.problems:
-        raise DatasetError(path, found.problems)
+        raise DatasetError(path, found.problems, also=also)
     return Dataset(
         path=path,
         sources=MappingProxyType(sources),
@@ -238,7 +237,7 @@ class _Fields:
         if isinstance(value, float) and not math.isfinite(value):
             self._problem(field.name, f"must be a finite number, not {value}")
             return None
-        if abs(value) >= _LARGEST:  # no figure in this domain comes near; such digits are an error
+        if abs(value) >= LARGEST:  # no figure in this domain comes near; such digits are an error
             self._problem(field.name, f"is too large ({_show(value)}); figures must be below 10**18")
             return None
         return value

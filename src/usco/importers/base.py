@@ -191,7 +191,25 @@ def render(
             fields.append(("status", fact.status))
         fields += [("source", fact.source), ("measure", fact.measure), ("tags", list(fact.tags))]
         tables.append(tomlout.table(("facts",), fields, array=True))
-    return tomlout.document(comments, tables)
+    text = tomlout.document(comments, tables)
+    loadable(text)
+    return text
+
+
+def loadable(text: str) -> None:
+    """ImportFormatError unless usco's loader reads *text* as it is: an importer never writes a file that
+    `usco check` refuses (an amount out of range, a name on two lines, a --url that is not http(s)).
+    Validating costs a few percent of an import."""
+    from pathlib import Path
+
+    from usco.dataset import validate
+    from usco.model import DatasetError
+
+    try:
+        validate.build(Path("imported.toml"), text.encode("utf-8"))
+    except DatasetError as error:
+        more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
+        raise ImportFormatError(f"the dataset file made of it would not load: {error.problems[0]}{more}") from None
 
 
 def source_fields(

@@ -91,8 +91,8 @@ def _code(cell: Any, line: int) -> str:
 
 def _name(cell: Any, line: int) -> str:
     text = cell.strip() if isinstance(cell, str) else ""
-    if not text or text.startswith("="):
-        what = "a formula" if text else "empty"
+    if not text or text.startswith("=") or "\n" in text or "\r" in text:
+        what = "a formula" if text.startswith("=") else "on more than one line" if text else "empty"
         raise ImportFormatError(f"row {line}: COMM_DESC {shown(str(cell))} is {what}, not a name; expected {WHAT}")
     return text
 

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from usco.fields import LARGEST
 from usco.importers import xlsx
 from usco.importers.base import (
     Fact,
@@ -40,7 +41,6 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 _MICRO = Decimal("0.000001")
 _NOISE = Decimal("1e-9")  # relative: binary floating-point noise is ~1e-16; a seventh decimal is not noise
 _YEAR = re.compile(r"[0-9]{4}")
-_LARGEST = 10**18
 
 EXPORTS = Measure("us-goods-exports", "U.S. goods exports to Colombia (Census Bureau)", "USD", "year", PUBLISHER)
 IMPORTS = Measure("us-goods-imports", "U.S. goods imports from Colombia (Census Bureau)", "USD", "year", PUBLISHER)
@@ -80,7 +80,7 @@ def _dollars(cell: Any, where: str) -> int:
             f"{where} is {cell!r}: more than six decimals of millions (not whole dollars); expected {WHAT}"
         )
     dollars = int(kept * 1_000_000)
-    if abs(dollars) > _LARGEST:
+    if abs(dollars) >= LARGEST:  # the loader refuses it: never written
         raise ImportFormatError(f"{where} is {cell!r}, out of range; expected {WHAT}")
     return dollars
 

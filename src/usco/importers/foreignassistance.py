@@ -15,6 +15,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from usco.fields import LARGEST
 from usco.importers.base import (
     Fact,
     FileDate,
@@ -35,7 +36,6 @@ TITLE = "ForeignAssistance.gov: U.S. foreign assistance by country (us_foreign_a
 PUBLISHER = "U.S. Department of State and U.S. Agency for International Development (ForeignAssistance.gov)"
 COUNTRY = "COL"
 TAGS = ("foreignassistance",)
-_LARGEST = 10**18  # the dataset loader's bound on a value
 
 
 class _Type(NamedTuple):
@@ -117,18 +117,27 @@ def _period(text: str, line: int) -> _Period:
 
 
 def _amount(text: str, line: int) -> int | float:
-    """current_amount exactly as printed: an integer stays one; a decimal only when a float holds it exactly."""
+    """current_amount exactly as printed: an integer stays one; a decimal only when a float holds it exactly.
+
+    A magnitude the loader refuses (LARGEST or more) is refused here, before int() meets
+    thousands of digits (which Python refuses past 4,300).
+    """
     printed = text.strip()
+    whole = printed.lstrip("-").split(".")[0].lstrip("0")
+    if (_INTEGER.fullmatch(printed) or _DECIMAL.fullmatch(printed)) and len(whole) > len(str(LARGEST)):
+        raise ImportFormatError(f"line {line}: current_amount {shown(text)} is out of range; expected {WHAT}")
     if _INTEGER.fullmatch(printed):
         number = int(printed)
-        if abs(number) > _LARGEST:
+        if abs(number) >= LARGEST:
             raise ImportFormatError(f"line {line}: current_amount {shown(text)} is out of range; expected {WHAT}")
         return number
     if _DECIMAL.fullmatch(printed):
         try:
             exact = Decimal(printed)
+            if abs(exact) >= LARGEST:
+                raise ImportFormatError(f"line {line}: current_amount {shown(text)} is out of range; expected {WHAT}")
             close = float(printed)
-            if Decimal(repr(close)) == exact and abs(close) <= _LARGEST:
+            if Decimal(repr(close)) == exact:
                 return close
         except (InvalidOperation, ValueError, OverflowError):
             pass

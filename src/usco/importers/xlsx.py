@@ -18,11 +18,13 @@ from typing import Any
 
 from usco.importers.base import ImportFormatError, missing_library, shown, sniff
 
-#: The most a workbook may unpack to. A release of enduse_imports.xlsx unpacks to 11 MB, country.xlsx to less.
-MAX_UNPACKED = 256 * 1024 * 1024
+#: The most a workbook may unpack to. A release of enduse_imports.xlsx unpacks to 11 MB, country.xlsx to 9 MB;
+#: openpyxl reads about 6 MB of sheet XML a second, so this bounds an import to seconds.
+MAX_UNPACKED = 48 * 1024 * 1024
 #: An entry larger than MAX_RATIO_FROM that unpacks to more than MAX_RATIO times its packed size is a bomb:
-#: the XML of a release packs 4 to 8 times.
-MAX_RATIO = 100
+#: the XML of every release packs 4.3 to 5.4 times. (At 100 times, a 1.5 MB file that unpacked to 150 MB
+#: passed, and openpyxl took 92 s to find it was no release.)
+MAX_RATIO = 20
 MAX_RATIO_FROM = 1024 * 1024
 MAX_ENTRIES = 10_000
 
@@ -64,17 +66,17 @@ def check_workbook(content: bytes, what: str) -> None:
         raise ImportFormatError(f"the file is not a readable xlsx workbook ({reason(exc)}); expected {what}") from None
     if len(entries) > MAX_ENTRIES:
         raise ImportFormatError(f"the workbook has {len(entries):,} parts (more than {MAX_ENTRIES:,}); expected {what}")
-    unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > MAX_UNPACKED:
-        raise ImportFormatError(
-            f"the workbook would unpack to {unpacked:,} bytes (more than {MAX_UNPACKED:,}); expected {what}"
-        )
     for entry in entries:
         if entry.file_size > MAX_RATIO_FROM and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
             raise ImportFormatError(
                 f"the workbook's part {shown(entry.filename, 40)} would unpack {entry.compress_size:,} bytes "
                 f"to {entry.file_size:,} (a zip bomb?); expected {what}"
             )
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_UNPACKED:
+        raise ImportFormatError(
+            f"the workbook would unpack to {unpacked:,} bytes (more than {MAX_UNPACKED:,}); expected {what}"
+        )
 
 
 def has_sheet(content: bytes, sheet: str) -> bool:
@@ -106,16 +108,24 @@ def sheet_rows(content: bytes, sheet: str, what: str) -> Iterator[tuple[Any, ...
     except ModuleNotFoundError as exc:  # an optional dependency: `pip install 'usco[import]'`
         raise missing_library("openpyxl", exc) from None
 
-    broken = (*damaged(), InvalidFileException)
+    # openpyxl checks each attribute's type as it reads (sheetId="abc", numFmtId="x"): TypeError.
+    broken = (*damaged(), InvalidFileException, TypeError)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except AttributeError as exc:  # openpyxl 3.1 on a chart sheet with no relationships part
+        raise ImportFormatError(
+            f"the file is not a workbook openpyxl can read ({reason(exc)}; a chart sheet?); expected {what}"
+        ) from None
     except broken as exc:
         raise ImportFormatError(f"the file is not a readable xlsx workbook ({reason(exc)}); expected {what}") from None
     try:
         if sheet not in book.sheetnames:
             names = ", ".join(shown(name, 30) for name in book.sheetnames[:5])
             raise ImportFormatError(f"the workbook has no sheet {sheet!r} (it has {names}); expected {what}")
-        yield from book[sheet].iter_rows(values_only=True)
+        found = book[sheet]
+        if not hasattr(found, "iter_rows"):  # a chart sheet: a picture, no cells
+            raise ImportFormatError(f"the workbook's sheet {sheet!r} is a chart, not a table; expected {what}")
+        yield from found.iter_rows(values_only=True)
     except broken as exc:
         raise ImportFormatError(f"the workbook is damaged ({reason(exc)}); expected {what}") from None
     finally:

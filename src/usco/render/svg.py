@@ -11,6 +11,7 @@ a hostile label can neither break the XML nor add an element. Imported only by
 from __future__ import annotations
 
 import math
+import re
 
 from usco import text
 from usco.render.chart import TQ_NOTE, Bar, Gap, Series
@@ -24,9 +25,15 @@ BAR_HEIGHT = 14
 COLOURS = {"final": "#2b6cb0", "not_final": "#f6ad55", "superseded": "#cbd5e0", "axis": "#4a5568", "grid": "#e2e8f0"}
 
 
+# What XML 1.0 allows in no document, not even as a reference, beyond the C0 controls text.visible
+# escapes: surrogates and the noncharacters U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
 def escape(value: str) -> str:
-    """Text or an attribute value, safe in XML 1.0: controls made visible, markup characters escaped."""
-    shown = text.visible(value)
+    """Text or an attribute value, safe in XML 1.0: controls and what XML forbids made visible
+    (U+FFFF becomes "\\uffff"), markup characters escaped."""
+    shown = _NOT_XML.sub(lambda found: f"\\u{ord(found[0]):04x}", text.visible(value))
     return (
         shown.replace("&", "&amp;")
         .replace("<", "&lt;")

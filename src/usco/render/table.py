@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 ID_STYLE, FIGURE_STYLE, DIM, MARK = "cyan", "bold green", "dim", "yellow"
 
 
+#: The widest usco draws, whatever COLUMNS says: wider than any screen. Rich takes COLUMNS as it is:
+#: COLUMNS=10000000000 had it lay out (and allocate) lines until memory ran out, 10**30 overflowed, and
+#: 5,000 digits are more than int() reads. LINES is bounded likewise.
+MAX_WIDTH = 1_000
+MAX_HEIGHT = 10_000
+
+
 def make_console(*, stderr: bool = False) -> Console:
     """A console for this terminal; on TERM=dumb, with the terminal's real width (Rich would use 80)."""
     import os
@@ -32,12 +39,25 @@ def make_console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     width = height = None
-    if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+    # Rich reads COLUMNS and LINES itself unless it is given both sizes: any number in them is read here.
+    numbers = [os.environ.get(name, "").isdigit() for name in ("COLUMNS", "LINES")]
+    if os.environ.get("TERM", "").lower() in ("dumb", "unknown") or any(numbers):
         import shutil
 
         # COLUMNS first, then the terminal itself; Rich needs both sizes or it answers 80 by 25
-        width, height = shutil.get_terminal_size()
+        columns, lines = shutil.get_terminal_size()  # a number it cannot read counts as unset
+        width = _bounded(os.environ.get("COLUMNS", ""), MAX_WIDTH) or min(columns, MAX_WIDTH)
+        height = _bounded(os.environ.get("LINES", ""), MAX_HEIGHT) or min(lines, MAX_HEIGHT)
     return Console(stderr=stderr, highlight=False, emoji=False, markup=False, width=width, height=height)
+
+
+def _bounded(value: str, bound: int) -> int | None:
+    """The number *value* (COLUMNS or LINES), at most *bound*; None when it is no number (or 0).
+    Its digits are counted before int() sees them."""
+    if not (value.isascii() and value.isdigit()):
+        return None
+    digits = value.lstrip("0")
+    return bound if len(digits) > len(str(bound)) else min(int(digits or "0"), bound) or None
 
 
 def draw(paint: Callable[[Console], None], console: Console | None = None) -> str:
