@@ -43,6 +43,7 @@ EXPECTED = {
     "measures": EVERY,
     "products": ["words", "--since", "--until", "--as-of", "--limit", "--columns", "--format", "--no-header"],
     "chart": ["measure", "--svg", "--force", "--since", "--until", "--as-of", "--history", "--format", "--no-header"],
+    "releases": ["--remove", "--columns", "--format", "--no-header"],
     "export sqlite": ["file", "--force", *FILTERS, *VIEW],
     "export datapackage": ["directory", "--force", *FILTERS, *VIEW],
 }

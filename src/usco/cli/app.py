@@ -76,6 +76,14 @@ def _main(
             "--no-cache", help="Parse the dataset afresh, without reading or writing the cache (USCO_NO_CACHE=1)."
         ),
     ] = False,
+    no_user_releases: Annotated[
+        bool,
+        typer.Option(
+            "--no-user-releases",
+            help="Answer from the shipped data (or --data) alone, without your own releases from `usco update` "
+            "(USCO_NO_USER_RELEASES=1).",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -83,7 +91,7 @@ def _main(
     """Sourced facts about United States–Colombia relations."""
     if data == "":  # an empty USCO_DATA never gets here: click reads it as unset
         raise typer.BadParameter("an empty path names no dataset", param_hint="'--data'")
-    ctx.obj = Globals(data, tuple(add or ()), no_cache)
+    ctx.obj = Globals(data, tuple(add or ()), no_cache, no_user_releases)
 
 
 # ---------------------------------------------------------------- running the app
@@ -97,6 +105,7 @@ COMMAND_HOMES = {
     **dict.fromkeys(("show", "series", "sources", "topics", "tags", "measures", "chart"), "usco.cli.describe"),
     "products": "usco.cli.products",
     "import": "usco.cli.imports",
+    **dict.fromkeys(("update", "releases"), "usco.cli.releases"),
     **dict.fromkeys(("export", "check"), "usco.cli.files"),
 }
 _REGISTERED: set[str] = set()  # the modules whose commands `app` already has
@@ -122,7 +131,7 @@ def register_every_command() -> typer.Typer:
 _GLOBAL_WITH_VALUE = ("--data", "--add")
 
 
-_GLOBAL_FLAGS = ("--no-cache",)
+_GLOBAL_FLAGS = ("--no-cache", "--no-user-releases")
 
 
 def _globals_first(args: list[str]) -> list[str]:
