@@ -100,13 +100,17 @@ def _import(importer: Importer, file: Path, date: Optional[str], date_note: Opti
 
 def _keep(importer: Importer, file: Path, content: bytes, release: Release, options: Globals) -> None:
     """`--keep`: the file and its dataset file into your own releases (design §7), or one line why not."""
-    from usco.user.keep import BY_DATE_OPTION, BY_FILE, Target
-    from usco.user.update import keep_file
+    from usco.user.keep import BY_DATE_OPTION, BY_FILE, Target, sha256
+    from usco.user.update import keep_file, known_releases
 
+    target = Target(options.data, options.also)
+    known = known_releases(target).get(sha256(content))
+    if known is not None:
+        say(f"{file} is already known: release {known}; nothing kept")
+        return
     dated_by = BY_FILE if release.evidence is not None else BY_DATE_OPTION
     try:
-        kept = keep_file(importer, content, release, dated_by=dated_by, origin=str(file.resolve()),
-                         target=Target(options.data, options.also))  # fmt: skip
+        kept = keep_file(importer, content, release, dated_by=dated_by, origin=str(file.resolve()), target=target)
     except ImportFormatError as error:
         fail(f"{file}: {error}")
     say(f"kept your release {kept.id} (newest period {kept.meta.get('newest')}); `usco releases` lists it")

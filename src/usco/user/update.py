@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from usco.importers import Importer, ImportFormatError, MissingLibraryError, Release, dated
 from usco.importers.base import sniff
-from usco.model import OutputError, UscoError
+from usco.model import InputError, OutputError, UscoError
 from usco.user import keep as keeping
 from usco.user import store
 from usco.user.fetch import FetchError, Progress, Validators, fetch, limits
@@ -166,6 +166,8 @@ def update_one(importer: Importer, *, mirror: str | None, target: keeping.Target
         same = [item.id for item in keeping.kept() if item.meta.get("sha256") == digest]
         if same:
             return Outcome(name, KNOWN, f"already known: release {same[0]} (kept meanwhile by another run)", same[0])
+        return Outcome(name, FAILED, str(error))
+    except InputError as error:  # a mirror folder's file: the message names it
         return Outcome(name, FAILED, str(error))
     except (FetchError, ImportFormatError, MissingLibraryError, keeping.KeepError) as error:
         return Outcome(name, FAILED, f"{origin}: {error}")
