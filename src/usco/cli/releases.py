@@ -27,7 +27,7 @@ def _stderr_is_terminal() -> bool:
         return False
 
 
-@commands.command(short_help="Fetch the newest official files and keep the new ones as your own releases.")
+@commands.command(short_help="Fetch the newest official files; keep the new ones as yours.")
 def update(
     ctx: typer.Context,
     names: Annotated[

@@ -15,14 +15,12 @@ def releases_listing(rows: list[ReleaseRow]) -> Listing:
     records = [row.record() for row in rows]
     objects = [dict(zip(COLUMNS, record, strict=True)) for record in records]
     yours = sum(row.origin == "yours" for row in rows)
-    caption = f"{len(rows)} releases, {yours} of your own · usco releases -f json for where each came from"
+    caption = f"{len(rows)} releases, {yours} of your own · usco releases -f json for how each was dated"
 
     def draw(console: Console) -> None:
         from usco.render import summary_view
 
-        header = ("Release", "Importer", "Date", "Dated by", "sha256 (first 16)", "Newest", "Facts", "Origin")
-        shown = [(*row.record()[:4], row.sha256[:16], *row.record()[5:8]) for row in rows]
-        summary_view.draw_simple(console, header, shown, caption)
+        summary_view.draw_releases(console, rows, caption)
 
     return Listing(
         COLUMNS,
