@@ -272,13 +272,22 @@ def test_a_kept_release_that_no_longer_loads_is_left_out(usco: Usco, aid: Path, 
     before = usco(*FY2024, data=aid).stdout
     assert _update(usco, aid, "ok", server).exit_code == 0
     dataset = _store() / "releases" / "foreignassistance-2025-12-03" / "dataset.toml"
-    dataset.write_text(dataset.read_text(encoding="utf-8").replace('"government"', '"governmental"', 1),
-                       encoding="utf-8")  # fmt: skip  # as a newer usco's stricter rules would see it
+    good = dataset.read_text(encoding="utf-8")
+    dataset.write_text(good.replace('"government"', '"governmental"', 1), encoding="utf-8")  # a stricter rule's view
 
     result = usco(*FY2024, data=aid)
     assert result.exit_code == 0 and result.stdout == before
     assert result.stderr.startswith("usco: warning: left out your release foreignassistance-2025-12-03: ")
-    assert result.stderr.count("\n") == 1
+    assert "kind" in result.stderr and result.stderr.count("\n") == 1
+    assert usco(*FY2024, data=aid).stderr == result.stderr  # remembered: the next call does not validate again
+
+    dataset.write_text(good, encoding="utf-8")  # mended: read again
+    mended = usco(*FY2024, data=aid)
+    assert (mended.stderr, mended.stdout.splitlines()[1:]) == (
+        "",
+        ["fa-2025-12-03-obligations-fy2024\t586471266\t2025-12-03"],
+    )
+    dataset.write_text(good.replace('"government"', '"governmental"', 1), encoding="utf-8")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         data = usco_api.load(aid)

@@ -204,15 +204,26 @@ def _load(path: str | Path | None, *, also: Sequence[str | Path] = (), use_cache
     resolved = _dataset.resolve_path(path)
     extra = [Path(item) for item in also]
     own = store.kept_datasets() if (not store.disabled() if user_releases is None else user_releases) else []
+    key = store.left_out_key(resolved, extra, own) if own else []
+    remembered = store.remembered_left_out(key) if own else None
+    if remembered:  # the same files as when some releases did not load: the same ones are left out
+        kept = [file for file in own if str(file) not in remembered]
+        try:
+            dataset = _dataset.load(resolved, use_cache=use_cache, also=[*extra, *kept])
+        except DatasetError:
+            pass
+        else:
+            left = [LeftOut(file, remembered[str(file)]) for file in own if str(file) in remembered]
+            return Data(dataset, left, kept)
     try:
         return Data(_dataset.load(resolved, use_cache=use_cache, also=[*extra, *own]), user_releases=own)
     except DatasetError:
         if not own:
             raise
-    # Something does not load. The dataset alone (and --add) must: else that is the error to
-    # show. Then each kept release is tried in turn, and the ones that break are left out.
+    # The dataset alone (and --add) must load: else that is the error to show. Then each kept
+    # release is tried in turn, and the ones that break are left out (and remembered).
     alone = _dataset.load(resolved, use_cache=use_cache, also=extra)
-    kept: list[Path] = []
+    kept = []
     left_out: list[LeftOut] = []
     for file in own:
         try:
@@ -222,4 +233,6 @@ def _load(path: str | Path | None, *, also: Sequence[str | Path] = (), use_cache
         else:
             kept.append(file)
     dataset = _dataset.load(resolved, use_cache=use_cache, also=[*extra, *kept]) if kept else alone
+    if left_out:
+        store.remember_left_out(key, {str(left.path): left.reason for left in left_out})
     return Data(dataset, left_out, kept)

@@ -58,3 +58,58 @@ def kept_datasets() -> list[Path]:
     """The dataset file of every kept release, in name order: what each command reads with its dataset."""
     folder = releases_dir()
     return [folder / name / DATASET for name in kept_ids()]
+
+
+# ---------------------------------------------------------------- the releases left out, remembered
+
+LEFT_OUT = "left-out.json"  # which kept releases did not load with which files, so the next call need not ask
+
+
+def _stamp(paths: list[Path]) -> list[list[object]]:
+    stamps: list[list[object]] = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            stamps.append([str(path)])
+            continue
+        stamps.append([str(path), info.st_size, info.st_mtime_ns])
+    return stamps
+
+
+def left_out_key(dataset: Path, extra: list[Path], own: list[Path]) -> list[object]:
+    """What the verdict depends on: usco's version (its rules), and every file read, by path, size and time."""
+    from usco.version import __version__
+
+    return [__version__, _stamp([dataset]), _stamp(extra), _stamp(own)]
+
+
+def remembered_left_out(key: list[object]) -> dict[str, str] | None:
+    """The kept releases left out last time (dataset file → reason), if nothing has changed since; else None."""
+    try:
+        text = (data_dir() / LEFT_OUT).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None  # the usual case: every kept release loads
+    import json
+
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or found.get("key") != json.loads(json.dumps(key)):
+        return None
+    left = found.get("left_out")
+    return left if isinstance(left, dict) else None
+
+
+def remember_left_out(key: list[object], left_out: dict[str, str]) -> None:
+    """Remember the verdict (best effort: a store that cannot be written only costs the next call time)."""
+    import contextlib
+    import json
+
+    from usco import files
+    from usco.model import UscoError
+
+    text = json.dumps({"key": key, "left_out": left_out}, ensure_ascii=False) + "\n"
+    with contextlib.suppress(OSError, UscoError):
+        files.write_atomically(data_dir() / LEFT_OUT, text.encode("utf-8"), replace=True)
