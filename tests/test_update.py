@@ -161,6 +161,28 @@ def test_a_mirror_folder_dates_a_csv_by_the_day_it_was_read(usco: Usco, aid: Pat
     assert "downloaded it from" in row["date_note"]
 
 
+@pytest.mark.slow  # openpyxl reads the whole workbook: a second or two
+def test_a_new_census_workbook_is_kept_and_trade_answers_from_it(usco: Usco, tmp_path: Path,
+                                                                  server: release_server._Server) -> None:  # fmt: skip
+    needed(RAW)
+    data = with_series(tmp_path, "census-trade-2024-10-01.toml")
+    query = ("facts", "--measure", "us-goods-imports-monthly", "--since", "2026-01", "-f", "tsv", "--columns",
+             "id,value,source_date")  # fmt: skip
+    assert usco(*query, data=data).stdout == "id\tvalue\tsource_date\n"
+    result = usco("update", "census-trade", "--mirror", base(server, "ok"), data=data)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "census-trade: new release census-trade-2026-03-04 kept, newest period 2026-01\n"
+    assert usco(*query, data=data).stdout.splitlines()[1:] == [
+        "census-2026-03-04-imports-2026-01\t1562614677\t2026-03-04"
+    ]
+    listed = usco("releases", "-f", "tsv", "--columns", "id,dated_by,newest,origin", data=data).stdout
+    assert listed.splitlines()[1:] == [
+        "census-trade-2024-10-01\tthe file itself\t2024-08\tshipped",
+        "census-trade-2026-03-04\tthe file itself\t2026-01\tyours",
+    ]
+    assert usco("--no-user-releases", *query, data=data).stdout == "id\tvalue\tsource_date\n"
+
+
 # ---------------------------------------------------------------- faults: one line, exit 1, nothing kept
 
 FAULTS = [

@@ -1,6 +1,6 @@
 """`usco update` as people run it: the installed usco in a subprocess, against a real HTTP server on
 127.0.0.1 (tests/release_server.py) — Ctrl-C mid-download, a full disk, two runs at once, the
-progress bar on a terminal, and a Census workbook kept and answering."""
+progress bar on a terminal."""
 
 from __future__ import annotations
 
@@ -46,7 +46,11 @@ def _update(data: Path, mirror: str) -> list[str]:
     return [USCO, "--data", str(data), "update", "foreignassistance", "--mirror", mirror]
 
 
-def test_ctrl_c_during_a_download_keeps_nothing(aid: Path, server: release_server._Server) -> None:
+@pytest.mark.parametrize(
+    ("signal_number", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "term"]
+)
+def test_a_signal_during_a_download_keeps_nothing(aid: Path, server: release_server._Server, signal_number: int,
+                                                  status: int) -> None:  # fmt: skip
     before = run("--data", str(aid), *FY2024).stdout
     count = len(server.requests)
     process = subprocess.Popen(_update(aid, base(server, "slow")), env=environment(), stdout=subprocess.PIPE,
@@ -55,9 +59,9 @@ def test_ctrl_c_during_a_download_keeps_nothing(aid: Path, server: release_serve
     while len(server.requests) == count and time.monotonic() < deadline:  # the download has begun
         time.sleep(0.05)
     time.sleep(0.3)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signal_number)
     out, err = process.communicate(timeout=30)
-    assert process.returncode == 130
+    assert process.returncode == status
     assert (out, err) == ("", "")
     assert _releases() == []  # not even a temporary folder
     assert run("--data", str(aid), *FY2024).stdout == before
@@ -104,24 +108,3 @@ def test_a_download_shows_its_progress_on_a_terminal(aid: Path, server: release_
     assert status == 0, screen
     assert "foreignassistance" in screen and "2.5/2.5 MB" in screen, screen
     assert "new release foreignassistance-2025-12-03 kept" in screen
-
-
-def test_a_new_census_workbook_is_kept_and_trade_answers_from_it(tmp_path: Path,
-                                                                  server: release_server._Server) -> None:  # fmt: skip
-    needed(RAW)
-    data = with_series(tmp_path, "census-trade-2024-10-01.toml")
-    query = ("facts", "--measure", "us-goods-imports-monthly", "--since", "2026-01", "-f", "tsv", "--columns",
-             "id,value,source_date")  # fmt: skip
-    assert run("--data", str(data), *query).stdout == "id\tvalue\tsource_date\n"
-    result = run("--data", str(data), "update", "census-trade", "--mirror", base(server, "ok"))
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "census-trade: new release census-trade-2026-03-04 kept, newest period 2026-01\n"
-    assert run("--data", str(data), *query).stdout.splitlines()[1:] == [
-        "census-2026-03-04-imports-2026-01\t1562614677\t2026-03-04"
-    ]
-    listed = run("--data", str(data), "releases", "-f", "tsv", "--columns", "id,dated_by,newest,origin").stdout
-    assert listed.splitlines()[1:] == [
-        "census-trade-2024-10-01\tthe file itself\t2024-08\tshipped",
-        "census-trade-2026-03-04\tthe file itself\t2026-01\tyours",
-    ]
-    assert run("--data", str(data), "--no-user-releases", *query).stdout == "id\tvalue\tsource_date\n"

@@ -162,14 +162,16 @@ def update_one(importer: Importer, *, mirror: str | None, target: keeping.Target
             extra = {k: v for k, v in (("etag", said.etag), ("last_modified", said.last_modified)) if v}
             kept = keep_file(importer, content, release, dated_by=dated_by, origin=origin, target=target,
                              folder=folder, extra=extra)  # fmt: skip
-    except OutputError as error:  # another run kept a release of that id meanwhile
-        same = [item.id for item in keeping.kept() if item.meta.get("sha256") == digest]
+    except (OutputError, keeping.KeepError) as error:
+        # Another run may have kept this very file meanwhile: its folder took the name (OutputError),
+        # or it was there when this one's release was checked against the dataset (KeepError).
+        same = [item.id for item in keeping.kept() if digest and item.meta.get("sha256") == digest]
         if same:
             return Outcome(name, KNOWN, f"already known: release {same[0]} (kept meanwhile by another run)", same[0])
-        return Outcome(name, FAILED, str(error))
+        return Outcome(name, FAILED, str(error) if isinstance(error, OutputError) else f"{origin}: {error}")
     except InputError as error:  # a mirror folder's file: the message names it
         return Outcome(name, FAILED, str(error))
-    except (FetchError, ImportFormatError, MissingLibraryError, keeping.KeepError) as error:
+    except (FetchError, ImportFormatError, MissingLibraryError) as error:
         return Outcome(name, FAILED, f"{origin}: {error}")
     except UscoError as error:
         return Outcome(name, FAILED, f"{origin}: {error}")
