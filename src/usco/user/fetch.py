@@ -62,17 +62,19 @@ def limits() -> tuple[int, float, float]:
     return size, connect, read
 
 
+def _loopback(url: httpx.URL) -> bool:
+    try:
+        return url.host == "localhost" or ipaddress.ip_address(url.host).is_loopback
+    except ValueError:
+        return False
+
+
 def _allowed(url: httpx.URL) -> None:
     """HTTPS, or HTTP to this machine only; FetchError otherwise."""
     if url.scheme == "https":
         return
     if url.scheme == "http":
-        host = url.host
-        try:
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if loopback:
+        if _loopback(url):
             return
         raise FetchError(f"refused {url}: plain HTTP only to this machine (127.0.0.1); use https://")
     raise FetchError(f"refused {url}: only https:// (or http:// to this machine) is fetched")
@@ -88,9 +90,10 @@ def fetch(url: str, destination: Path, *, validators: Validators | None = None,
     max_bytes, connect, read = limits()
     validators = validators or Validators()
     try:
-        _allowed(httpx.URL(url))
+        first = httpx.URL(url)
     except httpx.InvalidURL as error:
         raise FetchError(f"{url} is not a URL: {error}") from None
+    _allowed(first)
     headers = {"User-Agent": f"usco/{__version__}"}
     if validators.etag:
         headers["If-None-Match"] = validators.etag
@@ -109,7 +112,7 @@ def fetch(url: str, destination: Path, *, validators: Validators | None = None,
                 follow_redirects=True,
                 max_redirects=MAX_REDIRECTS,
                 event_hooks={"request": [check]},
-                trust_env=True,  # proxies and certificates as the user set them
+                trust_env=not _loopback(first),  # the user's proxies and certificates, but never for this machine
             ) as client,
             client.stream("GET", url) as response,
         ):
