@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from usco.importers import Importer, ImportFormatError, MissingLibraryError, Release, dated
+from usco.importers import Importer, ImportFormatError, Release, dated
 from usco.importers.base import sniff
 from usco.model import InputError, OutputError, UscoError
 from usco.user import keep as keeping
 from usco.user import store
-from usco.user.fetch import FetchError, Progress, Validators, fetch, limits
+from usco.user.fetch import Progress, Validators, fetch, limits
 
 VALIDATORS = "validators.json"  # per importer: the ETag and Last-Modified of the file last fetched
 
@@ -171,9 +171,7 @@ def update_one(importer: Importer, *, mirror: str | None, target: keeping.Target
         return Outcome(name, FAILED, str(error) if isinstance(error, OutputError) else f"{origin}: {error}")
     except InputError as error:  # a mirror folder's file: the message names it
         return Outcome(name, FAILED, str(error))
-    except (FetchError, ImportFormatError, MissingLibraryError) as error:
-        return Outcome(name, FAILED, f"{origin}: {error}")
-    except UscoError as error:
+    except UscoError as error:  # FetchError, ImportFormatError, MissingLibraryError (openpyxl)...
         return Outcome(name, FAILED, f"{origin}: {error}")
     _remember(importer, origin, said)
     known[digest] = kept.id
