@@ -111,6 +111,10 @@ def _private_cache(_cache_names: Iterator[Path], monkeypatch: pytest.MonkeyPatch
     directory = next(_cache_names)
     monkeypatch.setenv("XDG_CACHE_HOME", str(directory))
     monkeypatch.delenv("USCO_NO_CACHE", raising=False)
+    # Your own releases (design §7) live in the user data folder: each test has an empty one of
+    # its own (made only when a test keeps a release), so a developer's releases never leak in.
+    monkeypatch.setenv("XDG_DATA_HOME", str(directory / "data"))
+    monkeypatch.delenv("USCO_NO_USER_RELEASES", raising=False)
     return directory
 
 
@@ -122,6 +126,8 @@ def _run_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(directory))
         patch.delenv("USCO_NO_CACHE", raising=False)
+        patch.setenv("XDG_DATA_HOME", str(directory / "data"))  # no user releases (design §7) outside a test
+        patch.delenv("USCO_NO_USER_RELEASES", raising=False)
         yield directory
 
 

@@ -52,8 +52,9 @@ def needed(path: Path) -> Path:
 USCO = str(Path(sys.executable).parent / "usco")
 #: What the test run's own environment may hold that changes usco's answers: the dataset it reads,
 #: the cache switch, colour, the terminal's size and the pager. A test that wants one passes it to environment().
-_NOT_INHERITED = ("USCO_DATA", "USCO_NO_CACHE", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "USCO_PAGER", "PAGER",
-                  "LESS")  # fmt: skip
+#: (XDG_DATA_HOME, where the user's own releases live, is inherited: conftest.py gives each test an empty one.)
+_NOT_INHERITED = ("USCO_DATA", "USCO_NO_CACHE", "USCO_NO_USER_RELEASES", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES",
+                  "USCO_PAGER", "PAGER", "LESS")  # fmt: skip
 HANG_GUARD = 60  # seconds: fails a test whose usco hangs, instead of the whole run; not a timer
 
 

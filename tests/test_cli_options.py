@@ -134,7 +134,7 @@ def test_unknown_names_exit_1_with_suggestions(usco: Run, full: Path, argv: list
     "argv",
     [
         ["aid", "--data", "{path}", "-f", "csv", "--regional"],
-        ["facts", "--no-cache", "--data", "{path}", "-f", "csv", "--topic", "aid"],
+        ["facts", "--no-cache", "--data", "{path}", "-f", "csv", "--topic", "aid", "--no-user-releases"],
         ["--data", "{path}", "facts", "-f", "csv", "--topic", "aid", "--no-cache"],
         ["facts", "--data={path}", "-f", "csv", "--topic", "aid"],
     ],

@@ -19,9 +19,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("usco.version", "usco.model"),
     ("usco.text", "usco.fields", "usco.reading", "usco.files"),
     ("usco.records",),
-    ("usco.dataset", "usco.importers"),
+    ("usco.dataset", "usco.importers", "usco.user.store"),
     ("usco.query",),
-    ("usco.api",),
+    ("usco.api", "usco.user"),
     ("usco.render", "usco.export"),
     ("usco.cli",),
     ("usco", "usco.__main__"),  # the package's lazy front door and the entry point

@@ -45,6 +45,7 @@ EXPECTED = {
     "measures": EVERY,
     "products": ["words", "--since", "--until", "--as-of", "--limit", "--columns", "--format", "--no-header"],
     "chart": ["measure", "--svg", "--force", "--since", "--until", "--as-of", "--history", "--format", "--no-header"],
+    "releases": ["--remove", "--columns", "--format", "--no-header"],
     "export sqlite": ["file", "--current", "--force", *FILTERS, *VIEW],
     "export datapackage": ["directory", "--force", *FILTERS, *VIEW],
 }

@@ -16,10 +16,21 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from usco.dataset import load as _dataset
-from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Topic, parse_when
+from usco.model import (
+    Dataset,
+    DatasetError,
+    Fact,
+    Measure,
+    PartialDate,
+    QueryError,
+    Source,
+    SourceKind,
+    Topic,
+    parse_when,
+)
 from usco.query import select as query
 from usco.query.select import Filters, Selection, View
 from usco.records import Row
@@ -135,11 +146,24 @@ def _known(values: tuple[str, ...], known: list[str], what: str) -> tuple[str, .
     return values
 
 
+class LeftOut(NamedTuple):
+    """One of your own releases (design §7) that does not load with the dataset, and why: left out."""
+
+    path: Path  # its dataset file
+    reason: str  # the first problem, as `usco check` words it
+
+
+class UserReleaseWarning(UserWarning):
+    """usco.load() left out one of your own releases (Data.left_out says which and why)."""
+
+
 class Data:
     """A loaded, validated dataset and the questions usco answers about it."""
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, left_out: Sequence[LeftOut] = (), user_releases: Sequence[Path] = ()) -> None:
         self.dataset = dataset
+        self.left_out = tuple(left_out)  # your own releases that did not load with it
+        self.user_releases = tuple(user_releases)  # the dataset files of your own releases it was read with
 
     def __repr__(self) -> str:
         return f"<usco.Data {self.dataset.path} ({len(self.dataset.facts)} facts)>"
@@ -237,9 +261,65 @@ class Data:
         return self.dataset.facts
 
 
-def load(path: PathArg | None = None, *, also: PathArg | Sequence[PathArg] = (), use_cache: bool = True) -> Data:
+def load(path: PathArg | None = None, *, also: PathArg | Sequence[PathArg] = (), use_cache: bool = True,
+         user_releases: bool | None = None) -> Data:  # fmt: skip
     """The dataset at *path* (default: USCO_DATA, else the shipped one), includes followed,
-    validated and cached; *also* adds files as if the dataset included them."""
-    resolved = _dataset.resolve_path(None if path is None else _path(path, "path"))
-    files = _paths(also, "also")
-    return Data(_dataset.load(resolved, use_cache=_flag(use_cache, "use_cache"), also=files))
+    validated and cached; *also* adds files as if the dataset included them.
+
+    Your own releases (`usco update`, `usco import --keep`) are read with it unless
+    *user_releases* is False (default: unless USCO_NO_USER_RELEASES is set). One that no
+    longer loads with the dataset is left out with a UserReleaseWarning (Data.left_out).
+    """
+    import warnings
+
+    data = _load(
+        None if path is None else _path(path, "path"),
+        also=_paths(also, "also"),
+        use_cache=_flag(use_cache, "use_cache"),
+        user_releases=None if user_releases is None else _flag(user_releases, "user_releases"),
+    )
+    for left in data.left_out:
+        warnings.warn(f"left out your release {left.path.parent.name}: {left.reason}", UserReleaseWarning, 2)
+    return data
+
+
+def _load(path: str | Path | None, *, also: Sequence[str | Path] = (), use_cache: bool = True,
+          user_releases: bool | None = None) -> Data:  # fmt: skip
+    """load() without the warnings: the CLI says them in its own words."""
+    from usco.user import store
+
+    resolved = _dataset.resolve_path(path)
+    extra = [Path(item) for item in also]
+    own = store.kept_datasets() if (not store.disabled() if user_releases is None else user_releases) else []
+    key = store.left_out_key(resolved, extra, own) if own else []
+    remembered = store.remembered_left_out(key) if own else None
+    if remembered:  # the same files as when some releases did not load: the same ones are left out
+        kept = [file for file in own if str(file) not in remembered]
+        try:
+            dataset = _dataset.load(resolved, use_cache=use_cache, also=[*extra, *kept])
+        except DatasetError:
+            pass
+        else:
+            left = [LeftOut(file, remembered[str(file)]) for file in own if str(file) in remembered]
+            return Data(dataset, left, kept)
+    try:
+        return Data(_dataset.load(resolved, use_cache=use_cache, also=[*extra, *own]), user_releases=own)
+    except DatasetError:
+        if not own:
+            raise
+    # The dataset alone (and --add) must load: else that is the error to show. Then each kept
+    # release is tried in turn, and the ones that break are left out (and remembered).
+    alone = _dataset.load(resolved, use_cache=use_cache, also=extra)
+    kept = []
+    left_out: list[LeftOut] = []
+    for file in own:
+        try:
+            _dataset.load(resolved, use_cache=False, also=[*extra, *kept, file])
+        except DatasetError as error:
+            left_out.append(LeftOut(file, str(error)))
+        else:
+            kept.append(file)
+    dataset = _dataset.load(resolved, use_cache=use_cache, also=[*extra, *kept]) if kept else alone
+    if left_out:
+        store.remember_left_out(key, {str(left.path): left.reason for left in left_out})
+    return Data(dataset, left_out, kept)

@@ -83,6 +83,14 @@ def _main(
             "--no-pager", help="Write long output straight to the terminal, without a pager (USCO_PAGER=cat)."
         ),
     ] = False,
+    no_user_releases: Annotated[
+        bool,
+        typer.Option(
+            "--no-user-releases",
+            help="Answer from the shipped data (or --data) alone, without your own releases from `usco update` "
+            "(USCO_NO_USER_RELEASES=1).",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -90,7 +98,7 @@ def _main(
     """Sourced facts about United States–Colombia relations."""
     if data == "":  # an empty USCO_DATA never gets here: click reads it as unset
         raise typer.BadParameter("an empty path names no dataset", param_hint="'--data'")
-    ctx.obj = Globals(data, tuple(add or ()), no_cache)
+    ctx.obj = Globals(data, tuple(add or ()), no_cache, no_user_releases)
 
 
 # ---------------------------------------------------------------- running the app
@@ -104,6 +112,7 @@ COMMAND_HOMES = {
     **dict.fromkeys(("show", "series", "sources", "topics", "tags", "measures", "chart"), "usco.cli.describe"),
     "products": "usco.cli.products",
     "import": "usco.cli.imports",
+    **dict.fromkeys(("update", "releases"), "usco.cli.releases"),
     **dict.fromkeys(("export", "check"), "usco.cli.files"),
 }
 _REGISTERED: set[str] = set()  # the modules whose commands `app` already has
@@ -129,7 +138,7 @@ def register_every_command() -> typer.Typer:
 _GLOBAL_WITH_VALUE = ("--data", "--add")
 
 
-_GLOBAL_FLAGS = ("--no-cache", "--no-pager")
+_GLOBAL_FLAGS = ("--no-cache", "--no-pager", "--no-user-releases")
 
 
 _GLOBAL_WITH_VALUE_JOINED = tuple(f"{name}=" for name in _GLOBAL_WITH_VALUE)  # --data=PATH

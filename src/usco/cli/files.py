@@ -119,7 +119,7 @@ def check(
     with boundary():
         target = path or dataset.resolve_path(options.data)
         try:
-            data = load(target, use_cache=False, also=options.also).dataset  # check always reads the files
+            data = load(target, use_cache=False, also=options.also, user_releases=False).dataset  # the files named
         except DatasetError as error:
             write("".join(visible(problem.located(error.path)) + "\n" for problem in error.problems), code=1)
             count = len(error.problems)

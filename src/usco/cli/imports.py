@@ -13,8 +13,8 @@ from typing import Annotated, Optional
 import typer
 
 from usco.cli.boundary import boundary, fail, say, write
-from usco.cli.options import Force
-from usco.importers import IMPORTERS, Importer, ImportFormatError, NoDateError, dated
+from usco.cli.options import Force, Globals, global_options
+from usco.importers import IMPORTERS, Importer, ImportFormatError, NoDateError, Release, dated
 from usco.model import PartialDate
 
 # Typer evaluates these annotations at run time, so Optional stays (not `X | None`) for 3.10.
@@ -48,10 +48,19 @@ Output = Annotated[
     typer.Option("--output", "-o", metavar="PATH", help="Write the dataset file here [default: stdout]."),
 ]
 ReleaseFile = Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded release file.")]
+Keep = Annotated[
+    bool,
+    typer.Option(
+        "--keep",
+        help="Keep it as one of your own releases (`usco releases`): every command then reads it with the "
+        "shipped data.",
+    ),
+]
 
 
 def _import(importer: Importer, file: Path, date: Optional[str], date_note: Optional[str], url: Optional[str],
-            copy_url: Optional[str], output: Optional[Path], force: bool) -> None:  # fmt: skip
+            copy_url: Optional[str], output: Optional[Path], force: bool, keep: Optional[Globals] = None,
+            ) -> None:  # fmt: skip
     from usco import files
     from usco.reading import read_input_file
 
@@ -74,6 +83,10 @@ def _import(importer: Importer, file: Path, date: Optional[str], date_note: Opti
             from typer._click.exceptions import MissingParameter  # typer 0.28 vendors click (pinned <0.29)
 
             raise MissingParameter(f"{file}: {error}", param_hint="'--date'", param_type="option") from None
+        if keep is not None:
+            _keep(importer, file, content, release, keep)
+            if output is None:
+                return
         try:
             text = importer.convert(content, release)
         except ImportFormatError as error:
@@ -85,10 +98,29 @@ def _import(importer: Importer, file: Path, date: Optional[str], date_note: Opti
         say(f"wrote {output}")
 
 
+def _keep(importer: Importer, file: Path, content: bytes, release: Release, options: Globals) -> None:
+    """`--keep`: the file and its dataset file into your own releases (design §7), or one line why not."""
+    from usco.user.keep import BY_DATE_OPTION, BY_FILE, Target, sha256
+    from usco.user.update import keep_file, known_releases
+
+    target = Target(options.data, options.also)
+    known = known_releases(target).get(sha256(content))
+    if known is not None:
+        say(f"{file} is already known: release {known}; nothing kept")
+        return
+    dated_by = BY_FILE if release.evidence is not None else BY_DATE_OPTION
+    try:
+        kept = keep_file(importer, content, release, dated_by=dated_by, origin=str(file.resolve()), target=target)
+    except ImportFormatError as error:
+        fail(f"{file}: {error}")
+    say(f"kept your release {kept.id} (newest period {kept.meta.get('newest')}); `usco releases` lists it")
+
+
 def _command(importer: Importer) -> Callable[..., None]:
     """The `usco import NAME` command of one importer: it runs that importer's convert, and no other's."""
 
     def command(
+        ctx: typer.Context,
         file: ReleaseFile,
         date: ReleaseDate = None,
         date_note: DateNote = None,
@@ -96,8 +128,9 @@ def _command(importer: Importer) -> Callable[..., None]:
         copy_url: CopyUrl = None,
         output: Output = None,
         force: Force = False,
+        keep: Keep = False,
     ) -> None:
-        _import(importer, file, date, date_note, url, copy_url, output, force)
+        _import(importer, file, date, date_note, url, copy_url, output, force, global_options(ctx) if keep else None)
 
     return command
 

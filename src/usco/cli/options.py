@@ -17,8 +17,8 @@ from typing import Annotated, Any, NamedTuple, Optional, get_args
 
 import typer
 
-from usco.api import Data, load
-from usco.cli.boundary import emit
+from usco.api import Data, _load
+from usco.cli.boundary import emit, say
 from usco.dataset import load as dataset
 from usco.model import PartialDate, SourceKind, Topic, UscoError, parse_when
 from usco.query.select import Filters, View
@@ -35,6 +35,7 @@ class Globals(NamedTuple):
     data: Optional[str]  # as given: "" is refused by dataset.resolve_path; an empty USCO_DATA is unset
     also: tuple[Path, ...]
     no_cache: bool
+    no_user_releases: bool = False  # --no-user-releases: the shipped data (or --data) alone (design §7)
 
 
 # ---------------------------------------------------------------- completion from the dataset
@@ -44,7 +45,9 @@ def _completion_data(ctx: Optional[typer.Context] = None) -> Optional[Data]:
     """The dataset a completion reads: --data on the line being completed, else USCO_DATA, else shipped."""
     given = ctx.find_root().params.get("data") if ctx is not None else None
     try:
-        return load(given or os.environ.get(dataset.ENV_VAR) or None)
+        return _load(  # no warnings: a completion prints nothing but names
+            given or os.environ.get(dataset.ENV_VAR) or None
+        )
     except (UscoError, OSError, ValueError):
         return None
 
@@ -359,5 +362,11 @@ def global_options(ctx: typer.Context) -> Globals:
 
 
 def load_data(ctx: typer.Context) -> Data:
+    """The dataset the global options name, with your own releases unless left out; one line for each
+    kept release that no longer loads with it (it is left out, design §7)."""
     options = global_options(ctx)
-    return load(options.data, use_cache=not options.no_cache, also=options.also)
+    data = _load(options.data, use_cache=not options.no_cache, also=options.also,
+                 user_releases=False if options.no_user_releases else None)  # fmt: skip
+    for left in data.left_out:
+        say(f"warning: left out your release {left.path.parent.name}: {left.reason}")
+    return data

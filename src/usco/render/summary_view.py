@@ -155,3 +155,25 @@ def draw_detail(console: Console, detail: Detail, pairs: list[tuple[str, str]]) 
     if table.row_count:
         console.print(table)
     console.print()
+
+
+def draw_releases(console: Console, rows: Sequence[Any], caption: str) -> None:
+    """One block per release (usco.user.listing.ReleaseRow): its id, origin, facts and newest period;
+    its date and how it was dated; its sha256 and where it came from, whole, at any width."""
+    from rich.text import Text
+
+    for position, row in enumerate(rows):
+        if position:
+            console.print()
+        ident = Text(visible(row.id), style=ID_STYLE)
+        rest = Text(f"  {row.origin} · {plural(row.facts, 'fact')} · newest {row.newest or 'none'}", style=DIM)
+        if ident.cell_len + rest.cell_len <= console.width:
+            print_whole(console, ident + rest)
+        else:
+            print_whole(console, ident)
+            print_wrapped(console, Text(rest.plain.strip(), style=DIM), 2)
+        print_wrapped(console, Text(f"{row.date}, dated by {visible(row.dated_by)}"), 2)
+        print_whole(console, Text("sha256 ", style=DIM) + Text(row.sha256), 2)
+        print_whole(console, Text("from ", style=DIM) + _link(row.source, console), 2)
+    console.print()
+    console.print(Text(caption, style=DIM))
