@@ -138,7 +138,7 @@ def _command(importer: Importer) -> Callable[..., None]:
 def import_commands(importers: Sequence[Importer]) -> typer.Typer:
     """The `usco import` group: one command per importer, in the registry's order."""
     group = typer.Typer(
-        help="Turn an official release file into a usco dataset file (design §6).",
+        help="Turn an official release file into a usco dataset file.",
         no_args_is_help=True,
         rich_markup_mode=None,
     )

@@ -44,7 +44,7 @@ def update(
         ),
     ] = None,
 ) -> None:
-    """Fetch each importer's official file and keep it if it is new (design §7).
+    """Fetch each importer's official file and keep it if it is new.
 
     A file whose sha256 is a release already shipped or kept is reported as known and nothing
     is written. A new one is checked, dated (by the file itself, else the server's
