@@ -163,7 +163,7 @@ class Data:
 
     def all_facts(self) -> tuple[Fact, ...]:
         """Every fact of the dataset as stored, superseded versions included, in file order."""
-        return self.dataset.facts
+        return tuple(self.dataset.facts)
 
 
 def load(path: str | Path | None = None, *, also: Sequence[str | Path] = (), use_cache: bool = True) -> Data:

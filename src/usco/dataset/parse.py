@@ -9,7 +9,7 @@ and line), gathered by a Collector. Only a cache miss imports this module.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -96,8 +96,13 @@ def parse_file(path: Path, text: str) -> ParsedFile:
     return ParsedFile(path, raw, fact_lines, tables, _line_of(text, include.start()) if include else None)
 
 
-def read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[ParsedFile], list[Problem]]:
-    """The dataset file and every file it includes, depth first; include problems listed."""
+def read_tree(
+    path: Path, content: bytes, also: Sequence[Path], read: Callable[[Path], bytes] = read_bytes
+) -> tuple[list[ParsedFile], list[Problem]]:
+    """The dataset file and every file it includes, depth first; include problems listed.
+
+    Every file is read once, by *read* (the cache's reader remembers what it read, to key by it).
+    """
     files: list[ParsedFile] = []
     problems: list[Problem] = []
     seen: set[Path] = set()
@@ -117,12 +122,12 @@ def read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[Pa
                 message = f"{target!r} includes itself (a cycle)"
                 problems.append(Problem("file", "include", message, current, parsed.include_line))
             elif child not in seen:
-                visit(current.parent / target, read_bytes(current.parent / target), (*stack, resolved))
+                visit(current.parent / target, read(current.parent / target), (*stack, resolved))
 
     visit(path, content, ())
     for extra in also:
         if extra.resolve() not in seen:
-            visit(extra, read_bytes(extra), ())
+            visit(extra, read(extra), ())
     return files, problems
 
 
