@@ -216,7 +216,7 @@ def test_a_corrupted_cache_is_parsed_again_and_the_answer_is_unchanged(
 def test_a_bug_inside_the_cache_decoder_is_not_swallowed(full: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dataset.load(full)
 
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise AttributeError("a bug")
 
     monkeypatch.setattr(cache, "_dataset", broken)
