@@ -121,7 +121,7 @@ def _unchanged(key: dict[str, Any]) -> bool:
     for entry in files:
         if not isinstance(entry, list) or len(entry) != 7 or not isinstance(entry[0], str):
             return False
-        info = os.stat(entry[0])  # through any symlink: what the path leads to now
+        info = Path(entry[0]).stat()  # through any symlink: what the path leads to now
         if _identity(info) != entry[1:6]:
             return False
         tick = _COARSE_TICK if info.st_mtime_ns % 1_000_000_000 == 0 else _TICK
@@ -133,9 +133,9 @@ def _unchanged(key: dict[str, Any]) -> bool:
 
 
 def _bytes(path: str) -> bytes:
-    from usco.reading import MAX_BYTES as LARGEST, read_regular
+    from usco import reading
 
-    return read_regular(Path(path), limit=LARGEST)
+    return reading.read_regular(Path(path), limit=reading.MAX_BYTES)
 
 
 def read(path: Path, also: Sequence[Path], rebuild: Callable[[], Dataset]) -> Dataset | None:
@@ -165,8 +165,9 @@ def read(path: Path, also: Sequence[Path], rebuild: Callable[[], Dataset]) -> Da
         secret = _secret(key)
         if segments.digest(manifest, secret) != manifest_digest:
             return None
-        return _dataset(path, key, manifest.decode("ascii"), rebuild,
-                        target=target, identity=(info.st_dev, info.st_ino, info.st_size), start=start, secret=secret)  # fmt: skip
+        identity = (info.st_dev, info.st_ino, info.st_size)
+        return _dataset(path, key, manifest.decode("ascii"), rebuild, target=target, identity=identity, start=start,
+                        secret=secret)  # fmt: skip
     except (OSError, ReadFailure, ValueError, RecursionError, DatasetError):
         # unreadable, not JSON, nested or numbered past what Python reads, not ASCII, Corrupt:
         # whatever is wrong with it, the dataset is read again

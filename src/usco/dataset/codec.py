@@ -26,6 +26,7 @@ _LARGEST = 10**18
 class Corrupt(ValueError):
     """The cache file is not exactly what usco wrote for this dataset."""
 
+
 # Empty means None (the loader never accepts an empty string), tags are joined by
 # U+001F, and a backslash escapes the few characters that would break a line or a field.
 # The body is ASCII, anything else written as Python's \xNN, \uNNNN or \UNNNNNNNN: one

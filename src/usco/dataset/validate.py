@@ -19,10 +19,10 @@ from types import MappingProxyType
 from typing import Any
 
 from usco.dataset.parse import Collector, Entry, Origin, ParsedFile, read_tree
-from usco.reading import read_dataset_file
 from usco.dataset.rules import check_figures, check_references
 from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, names
 from usco.model import Dataset, DatasetError, Fact, Measure, PartialDate, PeriodKind, Problem, Source, Status
+from usco.reading import read_dataset_file
 
 _LARGEST = 10**18
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
