@@ -184,15 +184,13 @@ def _dataset(path: Path, key: dict[str, Any], manifest: str, rebuild: Callable[[
     counts = json.loads(first_line)
     if not isinstance(counts, dict) or not all(type(counts.get(name)) is int for name in ("sources", "measures")):
         raise Corrupt("no table counts")
-    if not isinstance(listed := counts.get("segments"), list):
-        raise Corrupt("no segments")
-    parts = [segments.Segment.from_manifest(item) for item in listed]
+    parts = segments.from_manifest(counts.get("segments"))
     if start + _end(parts) != identity[2]:
         raise Corrupt("segments that do not fill the file")
     sources_end = _after_lines(tables, 0, counts["sources"])
     sources = codec.sources(tables[:sources_end], counts["sources"])
     measures = codec.measures(tables[sources_end:], counts["measures"])
-    if any(not sources.keys() >= part.sources for part in parts):
+    if not sources.keys() >= set().union(*(part.sources for part in parts)):
         raise Corrupt("a segment of unknown sources")
     store = segments.StoredFacts(file=target, identity=identity[:2], start=start, secret=secret, segments=parts,
                                  sources=sources, measures=measures, rebuild=rebuild)  # fmt: skip
@@ -228,7 +226,7 @@ def write(data: Dataset, recorder: Recorder, also: Sequence[Path] = ()) -> None:
     secret = _secret(key)
     parts = [(part._replace(digest=segments.digest(body, secret)), body) for part, body in segments.encode(data.facts)]
     counts = {"sources": len(data.sources), "measures": len(data.measures), "facts": len(data.facts),
-              "segments": [part.manifest_entry() for part, _ in parts]}  # fmt: skip
+              "segments": segments.to_manifest([part for part, _ in parts])}  # fmt: skip
     manifest = (
         json.dumps(counts)
         + "\n"

@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
@@ -46,24 +48,34 @@ class Segment(NamedTuple):
     length: int
     digest: str
 
-    def manifest_entry(self) -> list[Any]:
-        return [self.topic, self.measure or "", self.rows, self.first, self.last, sorted(self.sources),
-                sorted(self.tags), self.offset, self.length, self.digest]  # fmt: skip
 
-    @classmethod
-    def from_manifest(cls, item: Any) -> Segment:
-        try:
-            topic, measure, rows, first, last, sources, tags, offset, length, digest = item
-        except (TypeError, ValueError):
-            raise Corrupt("a segment entry of the wrong shape") from None
-        if not all(type(value) is str for value in (topic, measure, first, last, digest)):
-            raise Corrupt("a segment entry of the wrong types")
-        if type(sources) is not list or type(tags) is not list or set(map(type, sources + tags)) - {str}:
-            raise Corrupt("a segment entry of the wrong types")
-        if not all(type(value) is int and value >= 0 for value in (rows, offset, length)):
-            raise Corrupt("a segment entry of the wrong types")
-        return cls(topic, measure or None, rows, first, last, frozenset(sources), frozenset(tags), offset, length,
-                   digest)  # fmt: skip
+def to_manifest(parts: Sequence[Segment]) -> dict[str, list[Any]]:
+    """The segments as the manifest lists them: a column per field (decoded in C, not a call a segment)."""
+    columns: dict[str, list[Any]] = {name: [getattr(part, name) for part in parts] for name in Segment._fields}
+    columns["measure"] = [measure or "" for measure in columns["measure"]]
+    columns["sources"] = [sorted(names) for names in columns["sources"]]
+    columns["tags"] = [sorted(names) for names in columns["tags"]]
+    return columns
+
+
+def from_manifest(columns: Any) -> list[Segment]:
+    """The segments of a manifest's columns; Corrupt unless each holds the values usco wrote."""
+    if not isinstance(columns, dict) or not columns.keys() >= set(Segment._fields):
+        raise Corrupt("no segments")
+    values = [columns[name] for name in Segment._fields]
+    if {type(column) for column in values} != {list} or len({len(column) for column in values}) != 1:
+        raise Corrupt("segment columns of the wrong shape")
+    topic, measure, rows, first, last, sources, tags, offset, length, digests = values
+    if not set(map(type, chain(topic, measure, first, last, digests))) <= {str}:
+        raise Corrupt("a segment column of the wrong types")
+    if not set(map(type, chain(rows, offset, length))) <= {int} or min(chain(rows, offset, length), default=0) < 0:
+        raise Corrupt("a segment column of the wrong types")
+    if not set(map(type, chain(sources, tags))) <= {list} or not set(map(type, chain(*sources, *tags))) <= {str}:
+        raise Corrupt("a segment column of the wrong types")
+    measures = [name or None for name in measure]
+    fields = zip(topic, measures, rows, first, last, map(frozenset, sources), map(frozenset, tags), offset, length,
+                 digests, strict=True)  # fmt: skip
+    return list(map(partial(tuple.__new__, Segment), fields))
 
 
 def digest(body: bytes, secret: bytes) -> str:
@@ -73,8 +85,10 @@ def digest(body: bytes, secret: bytes) -> str:
 def encode(facts: Sequence[Fact]) -> list[tuple[Segment, bytes]]:
     """The facts grouped into segments (offsets from 0, digests left empty), each with its body.
 
-    A body is one line of the facts' places in the dataset (so a full read restores file
-    order), then the facts, one a line.
+    One group per topic and measure, cut by date into up to CHUNKS segments of at least
+    SMALLEST facts each, so --since and --until skip the old years of a long series. A body
+    is one line of the facts' places in the dataset (so a full read restores file order),
+    then the facts, one a line.
     """
     groups: dict[tuple[str, str | None], list[int]] = {}
     for place, fact in enumerate(facts):
@@ -82,16 +96,37 @@ def encode(facts: Sequence[Fact]) -> list[tuple[Segment, bytes]]:
     segments = []
     offset = 0
     for (topic, measure), places in groups.items():
-        members = [facts[place] for place in places]
-        text = " ".join(map(str, places)) + "\n" + codec.lines(members, codec.FACT_ORDER)
-        body = text.encode("ascii", "backslashreplace")
-        firsts = [fact.date.first.isoformat() for fact in members]
-        segment = Segment(topic, measure, len(members), min(firsts), max(firsts),
-                          frozenset(fact.source for fact in members),
-                          frozenset(tag for fact in members for tag in fact.tags), offset, len(body), "")  # fmt: skip
-        segments.append((segment, body))
-        offset += len(body)
+        for chunk in _by_date(places, facts):
+            members = [facts[place] for place in chunk]
+            text = " ".join(map(str, chunk)) + "\n" + codec.lines(members, codec.FACT_ORDER)
+            body = text.encode("ascii", "backslashreplace")
+            firsts = [fact.date.first.isoformat() for fact in members]
+            sources = frozenset(fact.source for fact in members)
+            tags = frozenset(tag for fact in members for tag in fact.tags)
+            segment = Segment(topic, measure, len(members), min(firsts), max(firsts), sources, tags, offset, len(body),
+                              "")  # fmt: skip
+            segments.append((segment, body))
+            offset += len(body)
     return segments
+
+
+SMALLEST = 256  # facts: a segment smaller than this costs more to list than to decode
+CHUNKS = 8  # at most, per topic and measure: the manifest stays small at a million facts
+
+
+def _by_date(places: list[int], facts: Sequence[Fact]) -> list[list[int]]:
+    """*places* in runs of dates, oldest first, each of at least a size; a date is never split."""
+    size = max(SMALLEST, -(-len(places) // CHUNKS))
+    if len(places) < 2 * size:
+        return [places]
+    ordered = sorted(places, key=lambda place: facts[place].date.first)
+    chunks: list[list[int]] = [[]]
+    for place in ordered:
+        current = chunks[-1]
+        if len(current) >= size and facts[place].date.first != facts[current[-1]].date.first:
+            chunks.append(current := [])
+        current.append(place)
+    return chunks
 
 
 class StoredFacts(FactStore):
