@@ -245,7 +245,7 @@ def main() -> None:
         ]
         measure(cases, args.rounds)
         building = [Case(first, cold([USCO, "--data", str(main_file), *aid]), warm)]
-        measure(building, 1 if size >= 100_000 else 3, warm_up=False)
+        measure(building, 1 if size >= 100_000 else min(3, args.rounds), warm_up=False)
         results += cases + building
         shutil.rmtree(main_file.parent.parent, ignore_errors=True)
 
