@@ -8,6 +8,7 @@ import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -188,23 +189,45 @@ def _stored(path: Path) -> usco.Data:
     return data
 
 
-def test_a_query_for_one_topic_decodes_no_other_topics_facts(official_series: Path, shared_cache: Path) -> None:
-    data = _stored(official_series)
-    store = data.dataset.facts
-    assert isinstance(store, StoredFacts)
-    data.facts(topic="aid", since="2016")
-    topics = {topic for topic, _ in store.decoded_segments}
-    assert topics == {"aid"}
-    assert 0 < store.decoded_rows < len(store) // 2
+def _monthly(topic: str, measure: str, count: int) -> str:
+    """*count* monthly figures of *topic*: a series long enough to be segments of its own."""
+    head = f'[measures.{measure}]\nlabel = "{measure}"\nunit = "USD"\nperiod = "month"\n'
+    return head + "".join(
+        f'[[facts]]\nid = "{measure}-{i}"\ntopic = "{topic}"\ntext = "A monthly figure"\nvalue = {i}\n'
+        f'unit = "USD"\ndate = "{1950 + i // 12}-{i % 12 + 1:02d}"\nsource = "sheet-2020"\nmeasure = "{measure}"\n'
+        for i in range(count)
+    )
 
 
-def test_one_measure_decodes_that_measure_alone(official_series: Path, shared_cache: Path) -> None:
-    data = _stored(official_series)
+@pytest.fixture
+def two_topics(tmp_path: Path, _private_cache: Path) -> Path:
+    """SMALL, plus a long monthly series of trade and one of migration in an included file."""
+    (tmp_path / "series.toml").write_text(
+        _monthly("trade", "trade-monthly", 600) + _monthly("migration", "arrivals-monthly", 600), encoding="utf-8"
+    )
+    main = tmp_path / "main.toml"
+    main.write_text('include = ["series.toml"]\n' + SMALL, encoding="utf-8")
+    return main
+
+
+def test_a_query_for_one_topic_decodes_no_other_topics_facts(two_topics: Path) -> None:
+    data = _stored(two_topics)
     store = data.dataset.facts
     assert isinstance(store, StoredFacts)
-    measure = next(fact.measure for fact in usco.load(official_series, use_cache=False).all_facts() if fact.measure)
-    rows = data.facts(measure=measure)
-    assert rows and store.decoded_segments == [(rows[0].fact.topic.value, measure)]
+    expected = usco.load(two_topics, use_cache=False).facts(topic="aid")
+    assert data.facts(topic="aid") == expected and len(expected) == 4
+    assert {topic for topic, _ in store.decoded_segments} == {"aid"}
+    assert store.decoded_rows == 4  # of 1,207
+
+
+def test_one_long_series_decodes_that_series_alone(two_topics: Path) -> None:
+    data = _stored(two_topics)
+    store = data.dataset.facts
+    assert isinstance(store, StoredFacts)
+    rows = data.facts(measure="trade-monthly", since="1999")
+    assert [row.fact.id for row in rows] == [f"trade-monthly-{i}" for i in range(588, 600)]
+    assert {measures for _, measures in store.decoded_segments} == {frozenset({"trade-monthly"})}
+    assert 12 <= store.decoded_rows < 600 // 2  # its last years' segment only
 
 
 def test_revisions_come_from_every_version_of_a_measure_whatever_its_topic(
@@ -248,3 +271,25 @@ measure = "yearly"
     assert [row.superseded_by for row in data.facts(topic="aid", history=True) if row.fact.id == "peace-2020-a"] == [
         "peace-2020-b"
     ]
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"topic": "aid", "since": "2016"},
+    {"topic": "trade", "since": "2024"},
+    {"topic": "trade", "since": "2020", "until": "2021", "history": True},
+    {"topic": "aid", "as_of": "2023-01", "history": True},
+    {"topic": "trade", "latest": True},
+    {"measure": "us-goods-imports-monthly", "since": "2025"},
+    {"source_kind": "government", "until": "2016"},
+    {"search": "coffee"},
+    {},
+]
+
+
+@pytest.mark.slow  # one validation of the official series: a few seconds
+def test_answers_from_segments_are_the_answers_from_every_fact(official_series: Path, shared_cache: Path) -> None:
+    fresh = usco.load(official_series, use_cache=False)
+    tag = next(tag for fact in fresh.all_facts() for tag in fact.tags)
+    for query in [*QUERIES, {"tag": tag}, {"tag": tag, "topic": "trade", "since": "2024"}]:
+        data = _stored(official_series)  # a fresh store each time: nothing decoded yet
+        assert data.facts(**query) == fresh.facts(**query), query

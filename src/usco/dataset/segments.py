@@ -1,8 +1,9 @@
 """The cache's facts, in segments decoded only when a query can need them (issue #26).
 
-The cache keeps a dataset's facts in segments, one per topic and measure (a topic's
-facts with no measure are one segment), and a manifest that says what each holds:
-its topic and measure, its sources and tags, and the range of its dates. A query asks
+The cache keeps a dataset's facts in segments of one topic: a long series alone, cut by
+date; a topic's short series and its facts with no measure together, cut by date. A
+manifest says what each holds: its topic and measures, its sources and tags, and the
+range of its dates. A query asks
 for the facts that can match it (usco.model.Wanted); the segments that cannot hold one
 (another topic, another measure, dates outside --since/--until, sources all published
 after --as-of) are never read, and every segment of a measure the query touches is, so
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -38,7 +39,7 @@ class Segment(NamedTuple):
     """What the manifest says of one segment: what it holds, and where its bytes are."""
 
     topic: str
-    measure: str | None
+    measures: frozenset[str]  # "" for facts with no measure
     rows: int
     first: str  # the earliest first day of a fact's date (ISO), and the latest
     last: str
@@ -52,7 +53,7 @@ class Segment(NamedTuple):
 def to_manifest(parts: Sequence[Segment]) -> dict[str, list[Any]]:
     """The segments as the manifest lists them: a column per field (decoded in C, not a call a segment)."""
     columns: dict[str, list[Any]] = {name: [getattr(part, name) for part in parts] for name in Segment._fields}
-    columns["measure"] = [measure or "" for measure in columns["measure"]]
+    columns["measures"] = [sorted(names) for names in columns["measures"]]
     columns["sources"] = [sorted(names) for names in columns["sources"]]
     columns["tags"] = [sorted(names) for names in columns["tags"]]
     return columns
@@ -65,16 +66,16 @@ def from_manifest(columns: Any) -> list[Segment]:
     values = [columns[name] for name in Segment._fields]
     if {type(column) for column in values} != {list} or len({len(column) for column in values}) != 1:
         raise Corrupt("segment columns of the wrong shape")
-    topic, measure, rows, first, last, sources, tags, offset, length, digests = values
-    if not set(map(type, chain(topic, measure, first, last, digests))) <= {str}:
+    topic, measures, rows, first, last, sources, tags, offset, length, digests = values
+    if not set(map(type, chain(topic, first, last, digests))) <= {str}:
         raise Corrupt("a segment column of the wrong types")
     if not set(map(type, chain(rows, offset, length))) <= {int} or min(chain(rows, offset, length), default=0) < 0:
         raise Corrupt("a segment column of the wrong types")
-    if not set(map(type, chain(sources, tags))) <= {list} or not set(map(type, chain(*sources, *tags))) <= {str}:
+    lists = (measures, sources, tags)
+    if not set(map(type, chain(*lists))) <= {list} or not set(map(type, chain(*measures, *sources, *tags))) <= {str}:
         raise Corrupt("a segment column of the wrong types")
-    measures = [name or None for name in measure]
-    fields = zip(topic, measures, rows, first, last, map(frozenset, sources), map(frozenset, tags), offset, length,
-                 digests, strict=True)  # fmt: skip
+    sets = (map(frozenset, measures), map(frozenset, sources), map(frozenset, tags))
+    fields = zip(topic, sets[0], rows, first, last, sets[1], sets[2], offset, length, digests, strict=True)
     return list(map(partial(tuple.__new__, Segment), fields))
 
 
@@ -85,33 +86,40 @@ def digest(body: bytes, secret: bytes) -> str:
 def encode(facts: Sequence[Fact]) -> list[tuple[Segment, bytes]]:
     """The facts grouped into segments (offsets from 0, digests left empty), each with its body.
 
-    One group per topic and measure, cut by date into up to CHUNKS segments of at least
-    SMALLEST facts each, so --since and --until skip the old years of a long series. A body
-    is one line of the facts' places in the dataset (so a full read restores file order),
-    then the facts, one a line.
+    Per topic: each series of at least LONG facts is a group, the rest of the topic's facts
+    another; each group is cut by date into up to CHUNKS segments of at least SMALLEST facts,
+    so --since and --until skip old years and a series' few facts are not a segment each. A
+    body is one line of the facts' places in the dataset (so a full read restores file
+    order), then the facts, one a line.
     """
+    sizes: dict[tuple[str, str | None], int] = {}
+    for fact in facts:
+        sizes[fact.topic.value, fact.measure] = sizes.get((fact.topic.value, fact.measure), 0) + 1
     groups: dict[tuple[str, str | None], list[int]] = {}
     for place, fact in enumerate(facts):
-        groups.setdefault((fact.topic.value, fact.measure), []).append(place)
+        topic, measure = fact.topic.value, fact.measure
+        groups.setdefault((topic, measure if sizes[topic, measure] >= LONG else None), []).append(place)
     segments = []
     offset = 0
-    for (topic, measure), places in groups.items():
+    for (topic, _), places in groups.items():
         for chunk in _by_date(places, facts):
             members = [facts[place] for place in chunk]
             text = " ".join(map(str, chunk)) + "\n" + codec.lines(members, codec.FACT_ORDER)
             body = text.encode("ascii", "backslashreplace")
             firsts = [fact.date.first.isoformat() for fact in members]
+            measures = frozenset(fact.measure or "" for fact in members)
             sources = frozenset(fact.source for fact in members)
             tags = frozenset(tag for fact in members for tag in fact.tags)
-            segment = Segment(topic, measure, len(members), min(firsts), max(firsts), sources, tags, offset, len(body),
-                              "")  # fmt: skip
+            segment = Segment(topic, measures, len(members), min(firsts), max(firsts), sources, tags, offset,
+                              len(body), "")  # fmt: skip
             segments.append((segment, body))
             offset += len(body)
     return segments
 
 
-SMALLEST = 256  # facts: a segment smaller than this costs more to list than to decode
-CHUNKS = 8  # at most, per topic and measure: the manifest stays small at a million facts
+SMALLEST = 256  # facts: a segment smaller than this costs more to list and read than to decode
+LONG = 2 * SMALLEST  # a series this long is segments of its own
+CHUNKS = 8  # at most, per group: the manifest stays small at a million facts
 
 
 def _by_date(places: list[int], facts: Sequence[Fact]) -> list[list[int]]:
@@ -151,9 +159,9 @@ class StoredFacts(FactStore):
         self._decoded: dict[int, tuple[list[Fact], str]] = {}  # segment -> (facts, line of places)
         self._everything: tuple[Fact, ...] | None = None
         self._rebuilt: tuple[Fact, ...] | None = None
-        #: Facts decoded so far, and the (topic, measure) of each segment decoded: what tests count.
+        #: Facts decoded so far, and the topic and measures of each segment decoded: what tests count.
         self.decoded_rows = 0
-        self.decoded_segments: list[tuple[str, str | None]] = []
+        self.decoded_segments: list[tuple[str, frozenset[str]]] = []
 
     # ------------------------------------------------------------ a sequence: every fact, in file order
 
@@ -188,9 +196,10 @@ class StoredFacts(FactStore):
             return self._rebuilt
         chosen = _chosen(self._segments, self._sources, wanted)
         try:
-            return [fact for index in chosen for fact in self._segment(index)[0]]
+            self._decode(chosen)
         except Corrupt:
             return self._fall_back()
+        return [fact for index in chosen for fact in self._decoded[index][0]]
 
     def _all(self) -> tuple[Fact, ...]:
         if self._rebuilt is not None:
@@ -204,8 +213,8 @@ class StoredFacts(FactStore):
 
     def _in_file_order(self) -> tuple[Fact, ...]:
         placed: list[Fact | None] = [None] * self._total
-        for index in range(len(self._segments)):
-            facts, places = self._segment(index)
+        self._decode(range(len(self._segments)))
+        for facts, places in self._decoded.values():
             numbers = places.split()
             if len(numbers) != len(facts) or not all(number.isdigit() for number in numbers):
                 raise Corrupt("a segment's places do not match its facts")
@@ -215,41 +224,54 @@ class StoredFacts(FactStore):
                 placed[number] = fact
         return tuple(placed)  # type: ignore[arg-type]  # every place filled: the counts add up, none twice
 
-    # ------------------------------------------------------------ reading a segment
+    # ------------------------------------------------------------ reading segments
 
-    def _segment(self, index: int) -> tuple[list[Fact], str]:
-        if index not in self._decoded:
-            segment = self._segments[index]
-            body = self._read(segment)
-            if digest(body, self._secret) != segment.digest:
+    def _decode(self, indices: Iterable[int]) -> None:
+        """Decode the segments of *indices* not decoded yet, all in one pass (a column decoder
+        call per field for them all, not per segment: a query may need a hundred small ones)."""
+        wanted = [index for index in indices if index not in self._decoded]
+        if not wanted:
+            return
+        places, texts = [], []
+        for index, body in zip(wanted, self._read([self._segments[index] for index in wanted]), strict=True):
+            if digest(body, self._secret) != self._segments[index].digest:
                 raise Corrupt("a segment that is not what was written")
-            places, _, text = body.decode("ascii").partition("\n")
-            facts, columns = codec.facts(text, segment.rows)
-            if set(columns["topic"]) - {segment.topic} or set(columns["measure"]) - {segment.measure}:
+            line, _, text = body.decode("ascii").partition("\n")
+            places.append(line)
+            texts.append(text)
+        facts, columns = codec.facts("".join(texts), sum(self._segments[index].rows for index in wanted))
+        if not self._sources.keys() >= set(columns["source"]):
+            raise Corrupt("a fact of an unknown source")
+        start = 0
+        for index, line in zip(wanted, places, strict=True):
+            segment = self._segments[index]
+            end = start + segment.rows
+            topics, measures = set(columns["topic"][start:end]), set(columns["measure"][start:end])
+            if topics - {segment.topic} or {name or "" for name in measures} - segment.measures:
                 raise Corrupt("a segment holding what its manifest does not say")
-            if not self._sources.keys() >= set(columns["source"]):
-                raise Corrupt("a fact of an unknown source")
-            if segment.measure is not None and segment.measure not in self._measures:
+            if not self._measures.keys() >= segment.measures - {""}:
                 raise Corrupt("a fact of an unknown measure")
-            self._decoded[index] = (facts, places)
-            self.decoded_rows += len(facts)
-            self.decoded_segments.append((segment.topic, segment.measure))
-        return self._decoded[index]
+            self._decoded[index] = (facts[start:end], line)
+            self.decoded_segments.append((segment.topic, segment.measures))
+            start = end
+        self.decoded_rows += len(facts)
 
-    def _read(self, segment: Segment) -> bytes:
+    def _read(self, segments: Sequence[Segment]) -> list[bytes]:
         try:
             descriptor = os.open(self._file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             raise Corrupt("the cache file is gone") from None
+        bodies = []
         with os.fdopen(descriptor, "rb") as handle:
             status = os.fstat(handle.fileno())
             if not stat.S_ISREG(status.st_mode) or (status.st_dev, status.st_ino) != self._identity:
                 raise Corrupt("the cache file was replaced")
-            handle.seek(self._start + segment.offset)
-            body = handle.read(segment.length)
-        if len(body) != segment.length:
-            raise Corrupt("a segment cut short")
-        return body
+            for segment in segments:
+                handle.seek(self._start + segment.offset)
+                bodies.append(body := handle.read(segment.length))
+                if len(body) != segment.length:
+                    raise Corrupt("a segment cut short")
+        return bodies
 
     def _fall_back(self) -> tuple[Fact, ...]:
         """Answer from the files themselves: a segment did not verify (the rebuild rewrites the cache)."""
@@ -286,7 +308,7 @@ def _chosen(segments: Sequence[Segment], sources: Mapping[str, Source], wanted: 
     def asked(segment: Segment) -> bool:  # as the filters ask
         return (
             (not topics or segment.topic in topics)
-            and (not measures or segment.measure in measures)
+            and (not measures or not measures.isdisjoint(segment.measures))
             and (not tags or not tags.isdisjoint(segment.tags))
             and (not named or not named.isdisjoint(segment.sources))
             and (not kinds or any(_kind(sources[key]) in kinds for key in segment.sources))
@@ -294,8 +316,8 @@ def _chosen(segments: Sequence[Segment], sources: Mapping[str, Source], wanted: 
 
     open_ = [index for index, segment in enumerate(segments) if possible(segment)]
     primary = {index for index in open_ if asked(segments[index])}
-    touched = {segments[index].measure for index in primary} - {None}
-    return [index for index in open_ if index in primary or segments[index].measure in touched]
+    touched = set().union(*(segments[index].measures for index in primary)) - {""}
+    return [index for index in open_ if index in primary or not touched.isdisjoint(segments[index].measures)]
 
 
 def _kind(source: Source) -> str | None:
