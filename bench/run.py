@@ -237,7 +237,8 @@ def main() -> None:
         # in a child process: a fork of a parent grown by the generated text would inflate the children's peak RSS
         generator = f"import sys; sys.path[:0] = [{str(Path(__file__).parent)!r}]; import run, pathlib; "
         generator += f"print(run.with_series({size}, pathlib.Path({str(work)!r})))"
-        main_file = Path(subprocess.run([PYTHON, "-c", generator], capture_output=True, text=True, check=True).stdout.strip())
+        made = subprocess.run([PYTHON, "-c", generator], capture_output=True, text=True, check=True)
+        main_file = Path(made.stdout.strip())
         time.sleep(0.2)  # the files are older than the build that reads them (a racily new file is hashed)
         alone = f"+{size:,} facts: usco aid --since 2016 -f json, without them"
         warm = f"+{size:,} facts: usco aid --since 2016 -f json"
