@@ -95,10 +95,12 @@ def _with_valid_digest(target: Path, old: bytes, new: bytes) -> None:
     manifest, bodies = rest[: header["manifest"][0]], rest[header["manifest"][0] :]
     counts_line, _, tables = manifest.partition(b"\n")
     counts = json.loads(counts_line)
+    columns = counts["segments"]
     offset, parts = 0, []
-    for entry in counts["segments"]:
-        body = bodies[entry[7] : entry[7] + entry[8]].replace(old, new)
-        entry[7:10] = [offset, len(body), segments.digest(body, secret)]
+    for number, (start, length) in enumerate(zip(columns["offset"], columns["length"], strict=True)):
+        body = bodies[start : start + length].replace(old, new)
+        columns["offset"][number], columns["length"][number] = offset, len(body)
+        columns["digest"][number] = segments.digest(body, secret)
         offset += len(body)
         parts.append(body)
     manifest = json.dumps(counts).encode() + b"\n" + tables
