@@ -82,7 +82,10 @@ def _file_for(path: Path, also: Sequence[Path]) -> Path | None:
     folder = directory()
     if folder is None:
         return None
-    name = "\0".join(map(str, map(Path.resolve, (path, *also))))
+    try:
+        name = "\0".join(map(str, map(Path.resolve, (path, *also))))
+    except RuntimeError:  # a symlink loop (Python < 3.13): no cache; reading the file says what is wrong
+        return None
     return folder / (blake2b(name.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest() + ".json")
 
 
