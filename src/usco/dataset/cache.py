@@ -6,7 +6,7 @@ not at all:
 
     a JSON header line: the key, and the manifest's length and digest
     the manifest: a JSON line listing the segments, then the sources and measures
-    the segments (usco.dataset.segments): the facts, one segment per topic and measure
+    the segments (usco.dataset.segments): the facts, by topic, long series apart, cut by date
 
 The key is what was read to build it: usco's version, when the build began, and for
 every file read (the dataset, what it includes, --add files) the path it was read by
