@@ -3,12 +3,13 @@
 Machines here are noisy, so every figure is a median over interleaved rounds and is
 read as a ratio to a baseline timed alongside it, never as an absolute threshold.
 
-    python bench/run.py                     # all sizes (several minutes)
-    python bench/run.py --sizes 100 --rounds 3
+    python bench/run.py                     # all sizes (10,000 to 1,000,000 facts more: ten minutes)
+    python bench/run.py --sizes 10000 --rounds 3
     python bench/run.py --sizes --no-imports --rounds 21   # start-up cases only
 
-Uses the `usco` installed next to this interpreter, the standard library, and jq and
-sqlite3 where they are installed (real alternatives a user has).
+Uses the `usco` installed next to this interpreter and the standard library. The sizes
+add generated facts of another topic to a copy of the shipped data: a query's cost should
+follow what it selects, not what the dataset holds (issue #26).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import pty
-import random
 import shutil
 import statistics
 import subprocess
@@ -28,38 +28,50 @@ from pathlib import Path
 
 PYTHON = sys.executable
 USCO = str(Path(sys.executable).parent / "usco")
-QUERY = ["facts", "--topic", "aid", "--since", "2016", "-f", "json"]
-TOPICS = ["aid", "trade", "security", "migration", "milestone", "diplomacy", "health"]
-IMPORT_SQLITE = """
-import json, sqlite3, sys
-facts = json.load(open(sys.argv[1], encoding="utf-8"))
-with sqlite3.connect(sys.argv[2]) as db:
-    db.execute("create table facts (id text primary key, topic text, date text, body text)")
-    db.executemany("insert into facts values (?, ?, ?, ?)",
-                   ((f["id"], f["topic"], f["date"], json.dumps(f)) for f in facts))
-"""
+SHIPPED = Path(__file__).resolve().parents[1] / "data"  # facts.toml and the series it includes
 
 
-def generate(facts: int, path: Path) -> Path:
-    """A valid dataset of *facts* facts: one source per hundred facts, one measure."""
-    rng = random.Random(facts)
-    sources = max(1, facts // 100)
-    parts = [
-        f'[sources.src-{s}]\ntitle = "Generated source {s}"\npublisher = "Bench"\n'
-        f'url = "https://example.org/{s}"\ndate = "2024"\n'
-        for s in range(sources)
-    ]
-    parts.append('[measures.bench]\nlabel = "Bench measure"\nunit = "USD"\n')
-    for i in range(facts):
-        parts.append(
-            f'[[facts]]\nid = "fact-{i}"\ntopic = "{TOPICS[i % 7]}"\n'
-            f'text = "Generated fact {i} about U.S.-Colombia relations, for benchmarking"\n'
-            f'value = {rng.randint(1, 10**9)}\nunit = "USD"\nqualifier = "more_than"\n'
-            f'date = "{2000 + i % 24}"\nend = 2024-01-{1 + i % 28:02d}\nsource = "src-{i % sources}"\n'
-            f'tags = ["bench", "t{i % 10}"]\n'
-        )
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path
+def generate_series(facts: int, folder: Path, *, per_file: int = 100_000) -> list[Path]:
+    """*facts* monthly figures of another topic (migration), in files of at most *per_file* facts
+    (about 20 MB, under the loader's bound), each a release of its own as an importer writes them.
+
+    Each measure is a run of 12,000 months (years 1000 to 1999), so no figure revises another.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number, start in enumerate(range(0, facts, per_file)):
+        stop = min(facts, start + per_file)
+        source = f"bench-release-{number}"
+        parts = [
+            f'[sources.{source}]\ntitle = "Generated release {number}"\npublisher = "Bench"\n'
+            f'kind = "other"\nurl = "https://example.org/{number}"\ndate = 2024-01-01\n'
+        ]
+        for measure in range(start // 12_000, (stop - 1) // 12_000 + 1):
+            parts.append(f'[measures.bench-series-{measure}]\nlabel = "Bench series {measure}"\nunit = "people"\n'
+                         'period = "month"\n')  # fmt: skip
+        for i in range(start, stop):
+            month = i % 12_000
+            parts.append(
+                f'[[facts]]\nid = "bench-{i}"\ntopic = "migration"\ntext = "Generated monthly figure {i}"\n'
+                f'value = {i * 7 % 1_000_003}\nunit = "people"\ndate = "{1000 + month // 12}-{month % 12 + 1:02d}"\n'
+                f'source = "{source}"\nmeasure = "bench-series-{i // 12_000}"\n'
+            )
+        path = folder / f"part-{number:03d}.toml"
+        path.write_text("\n".join(parts), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def with_series(facts: int, work: Path) -> Path:
+    """A copy of the shipped data with *facts* generated facts of another topic in included files;
+    the main file of it (which includes the shipped facts.toml and the generated files)."""
+    folder = work / f"with-{facts}"
+    shutil.copytree(SHIPPED, folder / "data")
+    parts = generate_series(facts, folder / "data" / "bench")
+    names = ", ".join(f'"bench/{path.name}"' for path in parts)
+    main = folder / "data" / "main.toml"
+    main.write_text(f'include = ["facts.toml", {names}]\n', encoding="utf-8")
+    return main
 
 
 Run = tuple[float, int, float]  # wall seconds, peak RSS in KiB, CPU seconds (user + system)
@@ -132,8 +144,8 @@ class Case:
         self.cpu: list[float] = []
 
 
-def measure(cases: list[Case], rounds: int) -> None:
-    for case in cases:  # one warm-up each: file caches, the dataset cache
+def measure(cases: list[Case], rounds: int, *, warm_up: bool = True) -> None:
+    for case in cases if warm_up else ():  # one warm-up each: file caches, the dataset cache
         case.run()
     for _ in range(rounds):
         for case in cases:  # interleaved, so load on the machine hits every case alike
@@ -145,7 +157,9 @@ def measure(cases: list[Case], rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1_000, 10_000, 100_000], help="none: skip them")
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000], help="facts added; none: skip them"
+    )
     parser.add_argument("--no-imports", action="store_true", help="skip timing `usco import` on each release")
     parser.add_argument("--rounds", type=int, default=15, help="rounds for start-up cases and sizes below 10,000")
     args = parser.parse_args()
@@ -191,6 +205,16 @@ def main() -> None:
         ),
         Case("usco trade -f json (piped)", piped([USCO, "trade", "-f", "json"], env), "import typer"),
         Case(
+            "usco trade --since 2024 -f json (piped)",
+            piped([USCO, "trade", "--since", "2024", "-f", "json"], env),
+            "import typer",
+        ),
+        Case(
+            "usco facts --measure us-goods-imports-monthly --since 2025",
+            piped([USCO, "facts", "--measure", "us-goods-imports-monthly", "--since", "2025", "-f", "json"], env),
+            "import typer",
+        ),
+        Case(
             "usco aid --since 2016 -f json, first call (no cache)",
             cold([USCO, "aid", "--since", "2016", "-f", "json"]),
             "usco aid --since 2016 -f json (piped)",
@@ -206,41 +230,29 @@ def main() -> None:
     if not args.no_imports:
         results += release_imports(env, work, rounds=max(3, args.rounds // 5))
 
-    jq, sqlite = shutil.which("jq"), shutil.which("sqlite3")
-    smallest_warm = f"usco {args.sizes[0]:,} facts, warm (cached)" if args.sizes else ""
+    # A query costs what it selects: the same `usco aid` with N more facts of another topic in
+    # included files, against the shipped data alone, in one interleaved batch; and the first
+    # call after the data changed (parse, validate, write the cache) at that size.
+    aid = ["aid", "--since", "2016", "-f", "json"]
     for size in args.sizes:
-        data = generate(size, work / f"facts-{size}.toml")
-        exported = work / f"facts-{size}.json"
-        with exported.open("wb") as out:  # straight to a file: this process stays small, so
-            subprocess.run([USCO, "--data", str(data), "facts", "-f", "json"], stdout=out, check=True, env=env)
-        query = [USCO, "--data", str(data), *QUERY]
+        # in a child process: a fork of a parent grown by the generated text would inflate the children's peak RSS
+        generator = f"import sys; sys.path[:0] = [{str(Path(__file__).parent)!r}]; import run, pathlib; "
+        generator += f"print(run.with_series({size}, pathlib.Path({str(work)!r})))"
+        made = subprocess.run([PYTHON, "-c", generator], capture_output=True, text=True, check=True)
+        main_file = Path(made.stdout.strip())
+        time.sleep(0.2)  # the files are older than the build that reads them (a racily new file is hashed)
+        alone = f"+{size:,} facts: usco aid --since 2016 -f json, without them"
+        warm = f"+{size:,} facts: usco aid --since 2016 -f json"
+        first = f"+{size:,} facts: first call (parse, validate, cache)"
         cases = [
-            Case(f"usco {size:,} facts, cold (parse, cache)", cold(query), smallest_warm),
-            Case(f"usco {size:,} facts, warm (cached)", piped(query, env), smallest_warm),
+            Case(alone, piped([USCO, "--data", str(main_file.parent / "facts.toml"), *aid], env), None),
+            Case(warm, piped([USCO, "--data", str(main_file), *aid], env), alone),
         ]
-        if jq:
-            program = '[.[] | select(.topic == "aid" and (.date[0:4] | tonumber) >= 2016)]'
-            cases.append(
-                Case(
-                    f"jq, same query over {size:,} facts (JSON)",
-                    piped([jq, program, str(exported)], env),
-                    f"usco {size:,} facts, warm (cached)",
-                )
-            )
-        if sqlite:
-            database = work / f"facts-{size}.db"
-            # in a child process too: a fork of a big parent would inflate the children's peak RSS
-            subprocess.run([PYTHON, "-c", IMPORT_SQLITE, str(exported), str(database)], check=True, env=env)
-            sql = "select json_group_array(json(body)) from facts where topic = 'aid' and substr(date, 1, 4) >= '2016'"
-            cases.append(
-                Case(
-                    f"sqlite3, same query over {size:,} facts",
-                    piped([sqlite, str(database), sql], env),
-                    f"usco {size:,} facts, warm (cached)",
-                )
-            )
-        measure(cases, args.rounds if size < 10_000 else max(3, args.rounds // 5))
-        results += cases
+        measure(cases, args.rounds)
+        building = [Case(first, cold([USCO, "--data", str(main_file), *aid]), warm)]
+        measure(building, 1 if size >= 100_000 else min(3, args.rounds), warm_up=False)
+        results += cases + building
+        shutil.rmtree(main_file.parent.parent, ignore_errors=True)
 
     # Wall time is what a user waits; CPU time (the child's user + system) is read beside
     # it because it moves less when another job shares the cores.

@@ -45,8 +45,9 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
         "import typer",
         "usco aid --since 2016 -f json (piped)",
         "usco aid --since 2016 (table, terminal)",
-        "usco 100 facts, cold (parse, cache)",
-        "usco 100 facts, warm (cached)",
+        "usco trade --since 2024 -f json (piped)",
+        "+100 facts: usco aid --since 2016 -f json",
+        "+100 facts: first call (parse, validate, cache)",
         *([f"usco import {first.importer} {first.release.date}"] if (raw / first.raw).is_file() else []),
     ):
         assert case in rows, result.stdout

@@ -14,7 +14,7 @@ from typer.testing import Result
 
 from tests.helpers import SMALL
 from usco import __version__
-from usco.dataset import cache
+from usco.dataset import cache, codec
 from usco.dataset import load as dataset
 
 Usco = Callable[..., Result]
@@ -59,15 +59,15 @@ def test_any_text_survives_the_cache_and_the_cache_is_ascii(
 
 @given(st.text())
 def test_escaping_for_the_cache_is_undone_exactly(value: str) -> None:
-    written = cache._escape(value).encode("ascii", "backslashreplace").decode("ascii")
+    written = codec.escape(value).encode("ascii", "backslashreplace").decode("ascii")
     assert not set(written) & set("\t\n\r\x1f")
-    assert cache._unescape(written) == value
+    assert codec.unescape(written) == value
 
 
 @pytest.mark.parametrize("field", ["\\q", "a\\", "\\U00110000", "\\x4", "\\u12g4"])
 def test_an_unknown_escape_is_a_corrupt_cache(field: str) -> None:
-    with pytest.raises(cache.Corrupt):
-        cache._unescape(field)
+    with pytest.raises(codec.Corrupt):
+        codec.unescape(field)
 
 
 def test_no_cache_writes_nothing(small: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,7 +131,7 @@ def test_tampered_cache_with_the_right_key_is_not_trusted(small: Path, _private_
         ("\taid\t", "\tnot-a-topic\t"),  # a topic that does not exist
         ("\t23600000\t", "\t23600000x\t"),  # a value that is not a number
         ("\tsheet-2020\t", "\tnowhere\t"),  # a source that does not exist
-        ('"format": "usco-dataset-cache-7"', '"format": "usco-dataset-cache-6"'),  # another cache format
+        ('"format": "usco-dataset-cache-8"', '"format": "usco-dataset-cache-6"'),  # another cache format
         (f'"usco": "{__version__}"', f'"usco": "{__version__}.dev0"'),  # written by another version of usco
         ("covid-total\t", "covid-total\textra\t"),  # a field too many
     ]:

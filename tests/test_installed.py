@@ -243,7 +243,7 @@ def test_a_piped_listing_from_the_cache_loads_only_what_it_uses(tmp_path: Path) 
     modules = set(result.stderr.splitlines())
     assert {module for module in modules if module.split(".")[0] == "usco"} == {
         "usco", "usco.version", "usco.model", "usco.text", "usco.fields", "usco.records", "usco.reading",
-        "usco.dataset", "usco.dataset.load", "usco.dataset.cache",
+        "usco.dataset", "usco.dataset.load", "usco.dataset.cache", "usco.dataset.codec", "usco.dataset.segments",
         "usco.query", "usco.query.select", "usco.api", "usco.user", "usco.user.store",
         "usco.render", "usco.render.formats", "usco.render.listings",
         "usco.cli", "usco.cli.app", "usco.cli.streams", "usco.cli.boundary", "usco.cli.options", "usco.cli.listings",

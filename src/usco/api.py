@@ -258,7 +258,7 @@ class Data:
 
     def all_facts(self) -> tuple[Fact, ...]:
         """Every fact of the dataset as stored, superseded versions included, in file order."""
-        return self.dataset.facts
+        return tuple(self.dataset.facts)
 
 
 def load(path: PathArg | None = None, *, also: PathArg | Sequence[PathArg] = (), use_cache: bool = True,

@@ -12,7 +12,7 @@ is declared once in usco.fields.
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
@@ -224,11 +224,40 @@ class Fact(NamedTuple):
         return self.status is Status.FINAL
 
 
+class Wanted(NamedTuple):
+    """What a query can match (empty collections mean any), so a FactStore decodes only what may match."""
+
+    topics: Collection[str] = ()
+    measures: Collection[str] = ()
+    tags: Collection[str] = ()
+    sources: Collection[str] = ()
+    source_kinds: Collection[str] = ()
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    as_of: PartialDate | None = None
+
+
+class FactStore(Sequence[Fact]):
+    """A dataset's facts, decoded only when asked for (usco.dataset.segments: the cache's).
+
+    As a sequence it is every fact in file order, like the tuple a freshly validated
+    dataset holds, and equal to it.
+    """
+
+    def matching(self, wanted: Wanted) -> Sequence[Fact]:
+        """Every fact that can match *wanted*, with every version of the measures they touch
+        (so revisions come out as from all facts); others may be left out. Any order."""
+        return self
+
+    def tags(self) -> set[str]:
+        return {tag for fact in self for tag in fact.tags}
+
+
 class Dataset(NamedTuple):
     path: Path
     sources: Mapping[str, Source]
     measures: Mapping[str, Measure]
-    facts: tuple[Fact, ...]
+    facts: Sequence[Fact]  # a tuple, or a FactStore from the cache
     files: tuple[Path, ...] = ()  # every file read: the dataset and what it includes
 
 

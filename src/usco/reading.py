@@ -36,6 +36,11 @@ def read_regular(path: Path, *, limit: int, follow_symlinks: bool = True) -> byt
 
     Without *follow_symlinks* a symbolic link is not followed (the cache's own files).
     """
+    return read_regular_with_status(path, limit=limit, follow_symlinks=follow_symlinks)[0]
+
+
+def read_regular_with_status(path: Path, *, limit: int, follow_symlinks: bool = True) -> tuple[bytes, os.stat_result]:
+    """read_regular, and the file's status as it was just before it was read (the cache keys by it)."""
     try:
         info = path.stat() if follow_symlinks else path.lstat()
         _check(info, limit)
@@ -44,7 +49,8 @@ def read_regular(path: Path, *, limit: int, follow_symlinks: bool = True) -> byt
             flags |= getattr(os, "O_NOFOLLOW", 0)
         descriptor = os.open(path, flags)
         with os.fdopen(descriptor, "rb") as handle:
-            _check(os.fstat(handle.fileno()), limit)
+            status = os.fstat(handle.fileno())
+            _check(status, limit)
             content = handle.read(limit + 1)
     except FileNotFoundError:
         raise ReadFailure(MISSING) from None
@@ -54,7 +60,7 @@ def read_regular(path: Path, *, limit: int, follow_symlinks: bool = True) -> byt
         raise ReadFailure(UNREADABLE, detail="the path holds a NUL character, which no file name can") from None
     if len(content) > limit:
         raise ReadFailure(GREW)
-    return content
+    return content, status
 
 
 def _check(info: os.stat_result, limit: int) -> None:
@@ -74,13 +80,18 @@ MAX_BYTES = 100 * 1024 * 1024
 
 def read_dataset_file(path: Path) -> bytes:
     """A dataset file's bytes (a dataset, an include, an --add file); DatasetReadError otherwise."""
+    return read_dataset_file_with_status(path)[0]
+
+
+def read_dataset_file_with_status(path: Path) -> tuple[bytes, os.stat_result]:
+    """read_dataset_file, and the file's status just before it was read."""
     from usco.model import DatasetReadError, Problem
 
     def fail(message: str) -> DatasetReadError:
         return DatasetReadError(path, [Problem("file", None, message, path)])
 
     try:
-        return read_regular(path, limit=MAX_BYTES)
+        return read_regular_with_status(path, limit=MAX_BYTES)
     except ReadFailure as failure:
         raise fail(
             {

@@ -1,31 +1,46 @@
-"""A cache of parsed, validated datasets, so repeated queries skip TOML parsing and validation.
+"""A cache of parsed, validated datasets, so a query skips TOML parsing and validation and
+decodes only the facts it can need.
 
-One file per dataset in the user's cache directory. Its first line is a JSON header: the
-key (usco's version, the dataset's path and content hash, and every included file's
-size, modification time and hash) and a digest of the rest of the file, keyed by the
-dataset's hash. Anything that does not match exactly, or does not decode into values the
-loader would accept, is ignored and rebuilt: a cache file is never trusted, which is also
-why it is data (JSON and tab-separated lines), never pickle or marshal. Only a regular
-file of bounded size is ever read.
+One file per dataset (and --add files) in the user's cache directory, written whole or
+not at all:
+
+    a JSON header line: the key, and the manifest's length and digest
+    the manifest: a JSON line listing the segments, then the sources and measures
+    the segments (usco.dataset.segments): the facts, by topic, long series apart, cut by date
+
+The key is what was read to build it: usco's version, when the build began, and for
+every file read (the dataset, what it includes, --add files) the path it was read by
+and that file's device, inode, size, modification and change times, taken just before
+it was read, and the hash of exactly the bytes that were parsed. A query is answered
+from the cache only if every path still leads to a file with that identity and those
+times, and none of them changed so close to the build that its clock could not tell
+(a file written in the same tick as the build read it: such a file is hashed again, and
+must still be the bytes that were parsed). A symlink repointed, a file rewritten while
+it was parsed, a file replaced: each gives another identity, time or hash, and the
+dataset is read again. A file changed well before the build is not read again on a hit.
+
+Everything after the key is verified by digests keyed by the key, and decoded into
+values the loader would accept, or ignored: a cache file is never trusted, which is
+also why it is data (JSON and tab-separated lines), never pickle or marshal. Only a
+regular file of bounded size is ever read.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
-import math
 import os
-import re
+import stat
 import sys
+import time
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind
-from usco.model import Dataset, Fact, Measure, PartialDate, Source
-from usco.reading import ReadFailure, read_dataset_file, read_regular
+from usco.dataset import codec, segments
+from usco.dataset.codec import Corrupt
+from usco.model import Dataset, DatasetError
+from usco.reading import ReadFailure, read_dataset_file_with_status
 from usco.version import __version__
 
 try:  # hashlib's import loads OpenSSL (about 2 ms, a tenth of usco's start-up); BLAKE2 is built in
@@ -33,337 +48,167 @@ try:  # hashlib's import loads OpenSSL (about 2 ms, a tenth of usco's start-up);
 except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b
 
-FORMAT = "usco-dataset-cache-7"  # 7: a measure's publisher, a fact's event
+FORMAT = "usco-dataset-cache-8"  # 8: segments behind a manifest; a measure's publisher, a fact's event
 DISABLE_ENV = "USCO_NO_CACHE"
-MAX_BYTES = 512 * 1024 * 1024  # a cache of the largest dataset usco reads is about twice its size
-_LARGEST = 10**18
-
-
-class Corrupt(ValueError):
-    """The cache file is not exactly what usco wrote for this dataset."""
+MAX_BYTES = 1024 * 1024 * 1024  # a cache of the largest dataset usco reads is about as large as it
+MAX_HEADER = 16 * 1024 * 1024  # the key of some 50,000 files
+_TICK = 100_000_000  # ns: a file system's clock may lag the system's by a tick (4-10 ms on Linux)
+_COARSE_TICK = 3_000_000_000  # ns: file systems that keep whole seconds (FAT keeps two)
 
 
 def enabled() -> bool:
     return os.environ.get(DISABLE_ENV, "") in ("", "0")
 
 
-def directory() -> Path:
-    """$XDG_CACHE_HOME/usco, or the platform's user cache directory."""
+def directory() -> Path | None:
+    """$XDG_CACHE_HOME/usco, or the platform's user cache directory; None without a home (no cache)."""
     if xdg := os.environ.get("XDG_CACHE_HOME"):
         return Path(xdg) / "usco"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "usco"
     if sys.platform == "win32" and (local := os.environ.get("LOCALAPPDATA")):
         return Path(local) / "usco" / "Cache"
-    return Path.home() / ".cache" / "usco"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError, OSError):  # HOME unset and no passwd entry for this user
+        return None
+    return home / "Library" / "Caches" / "usco" if sys.platform == "darwin" else home / ".cache" / "usco"
 
 
 def _hash(content: bytes) -> str:
     return blake2b(content, digest_size=32).hexdigest()
 
 
-def _file_for(resolved: Path, also: Sequence[Path]) -> Path:
-    """The cache file for the dataset at *resolved* (an already resolved path) read with *also*."""
-    name = "\0".join(map(str, (resolved, *map(Path.resolve, also))))
-    return directory() / (blake2b(name.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest() + ".json")
-
-
-def _fingerprint(path: Path, content: bytes | None = None) -> list[Any]:
-    """[path, size, mtime_ns, hash] of one file, as the key holds it (*path* already resolved)."""
-    if content is None:
-        content = read_dataset_file(path)  # the same bounded, regular-file-only read
-    info = path.stat()
-    return [str(path), info.st_size, info.st_mtime_ns, _hash(content)]
-
-
-def _key(path: Path, content: bytes, included: Sequence[Path]) -> dict[str, Any]:
-    """The key of the dataset at *path* (its bytes *content*) and the files it includes, all resolved."""
-    files = [_fingerprint(file) for file in included]
-    return {"format": FORMAT, "usco": __version__, "dataset": _fingerprint(path, content), "files": files}
-
-
-def _digest(body: bytes, dataset_hash: str) -> str:
-    """The body's hash keyed by the dataset's (as the key holds it: hashing the dataset again costs 0.3 ms)."""
-    return blake2b(body, digest_size=32, key=bytes.fromhex(dataset_hash)).hexdigest()
-
-
-def read(path: Path, content: bytes, also: Sequence[Path] = ()) -> Dataset | None:
-    """The cached dataset for exactly these files, or None (missing, stale, corrupt or foreign)."""
-    from usco.model import DatasetError
-
-    try:
-        resolved = path.resolve()
-        raw = read_regular(_file_for(resolved, also), limit=MAX_BYTES, follow_symlinks=False)
-        header_line, _, body = raw.partition(b"\n")
-        header = json.loads(header_line)
-        if not isinstance(header, dict) or not isinstance(header.get("key"), dict):
-            return None
-        files = header["key"].get("files")
-        if not isinstance(files, list) or not all(isinstance(item, list) and item for item in files):
-            return None
-        # The stored paths were resolved when the cache was written; a path that now leads
-        # elsewhere (a moved file, a new symlink) gives another size, time or hash.
-        included = [Path(item[0]) for item in files if isinstance(item[0], str)]
-        key = _key(resolved, content, included)
-        if header["key"] != key or header.get("digest") != _digest(body, key["dataset"][3]):
-            return None
-        return _decode(path, body.decode("ascii"), (path, *included))
-    except (OSError, ReadFailure, UnicodeDecodeError, json.JSONDecodeError, Corrupt, DatasetError):
-        return None
-
-
-def write(data: Dataset, content: bytes, also: Sequence[Path] = ()) -> None:
-    """Store atomically (temporary file, then rename); a cache that cannot be written is skipped."""
-    from usco import files  # only a cache miss writes
-    from usco.model import UscoError
-
-    body = _encode(data).encode("ascii", "backslashreplace")
-    try:
-        resolved = data.path.resolve()
-        key = _key(resolved, content, [file for file in map(Path.resolve, data.files) if file != resolved])
-        header = json.dumps({"key": key, "digest": _digest(body, key["dataset"][3])}, ensure_ascii=False)
-        target = _file_for(resolved, also)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        files.write_atomically(target, header.encode("utf-8") + b"\n" + body, replace=True)
-    except (OSError, UnicodeEncodeError, UscoError):  # read-only, full or refused: answers never need the cache
-        return
-
-
-# ---------------------------------------------------------------- encoding
-
-# Facts are stored one a line, fields separated by tabs, in the order of the Fact type's
-# attributes (each encoded as usco.fields declares its kind), because splitting lines is
-# several times faster than json.loads at 100,000 facts; they are decoded a column at a
-# time and zipped straight into Facts.
-# Empty means None (the loader never accepts an empty string), tags are joined by
-# U+001F, and a backslash escapes the few characters that would break a line or a field.
-# The body is ASCII, anything else written as Python's \xNN, \uNNNN or \UNNNNNNNN: one
-# non-ASCII character makes every string of the body wider, and decoding and splitting
-# it take a millisecond longer on the shipped data (120 such characters in 1,493 facts).
-_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1f": "\\x1f"}
-_UNESCAPES = {code[1:]: char for char, code in _ESCAPES.items()}
-
-
-# Compiled when first needed (about 0.2 and 0.4 ms): only a write escapes, and only a
-# body with a backslash in it is unescaped.
-@functools.cache
-def _to_escape() -> re.Pattern[str]:
-    return re.compile("[\\\\\t\n\r\x1f]")
-
-
-@functools.cache
-def _escaped() -> re.Pattern[str]:
-    return re.compile(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[\\tnr]|.?)", re.DOTALL)
-
-
-def _escape(value: str) -> str:
-    return _to_escape().sub(lambda match: _ESCAPES[match[0]], value)
-
-
-def _unescape(field: str) -> str:
-    return _escaped().sub(_unescaped, field)
-
-
-def _unescaped(match: re.Match[str]) -> str:
-    code = match[1]
-    if code in _UNESCAPES:
-        return _UNESCAPES[code]
-    if len(code) > 1:  # x, u or U and its hex digits
-        with contextlib.suppress(ValueError):  # beyond U+10FFFF
-            return chr(int(code[1:], 16))
-    raise Corrupt("unknown escape")
-
-
-def _encode_value(field: Field, value: Any) -> str:
-    if value is None:
-        return ""
-    if field.kind is Kind.CHOICE:
-        return str(value.value)
-    if field.kind is Kind.NUMBER:
-        return repr(value) if isinstance(value, float) else str(value)
-    if field.kind is Kind.BOOL:
-        return "1" if value else ""
-    if field.kind is Kind.TAGS:
-        return "\x1f".join(_escape(tag) for tag in value)
-    return _escape(str(value))
-
-
-def _lines(entries: Sequence[tuple[Any, ...]], order: tuple[Field, ...]) -> str:
-    return "".join("\t".join(map(_encode_value, order, entry)) + "\n" for entry in entries)
-
-
-def _encode(data: Dataset) -> str:
-    counts = dict(zip(_TABLES, map(len, (data.sources, data.measures, data.facts)), strict=True))
-    return (
-        json.dumps(counts)
-        + "\n"
-        + _lines(list(data.sources.values()), _SOURCE_ORDER)
-        + _lines(list(data.measures.values()), _MEASURE_ORDER)
-        + _lines(data.facts, _FACT_ORDER)
-    )
-
-
-def _number(text: str) -> int | float | None:
-    if not text:
+def _file_for(path: Path, also: Sequence[Path]) -> Path | None:
+    """The cache file for the dataset at *path* read with *also*."""
+    folder = directory()
+    if folder is None:
         return None
     try:
-        number: int | float = float(text) if any(char in text for char in ".eEn") else int(text)
-    except ValueError:
-        raise Corrupt(f"not a number: {text[:20]!r}") from None
-    if (isinstance(number, float) and not math.isfinite(number)) or abs(number) >= _LARGEST:
-        raise Corrupt("a number the loader refuses")
-    return number
-
-
-def _numbers(column: Sequence[str]) -> list[int | float | None]:
-    # whole numbers below 10**18 (nearly all of them) without a call each
-    return [int(text) if len(text) < 19 and text.isdigit() and text.isascii() else _number(text) for text in column]
-
-
-def _tag_lists(column: Sequence[str]) -> list[tuple[str, ...]]:
-    # most facts share a few tag lists: each distinct one is split once, and shared
-    distinct = {text: _tags(text) for text in set(column)}
-    return list(map(distinct.__getitem__, column))
-
-
-def _tags(text: str) -> tuple[str, ...]:
-    if not text:
-        return ()
-    if "\\" not in text:
-        return tuple(text.split("\x1f"))
-    return tuple(_unescape(tag) for tag in text.split("\x1f"))
-
-
-def _in_order_of(kind: type[Any], fields: tuple[Field, ...]) -> tuple[Field, ...]:
-    """*fields* in the order of the type's attributes, so a decoded row is the type's tuple."""
-    by_name = {field.name: field for field in fields}
-    return tuple(by_name[name] for name in kind._fields)
-
-
-_SOURCE_ORDER = _in_order_of(Source, SOURCE_FIELDS)
-_MEASURE_ORDER = _in_order_of(Measure, MEASURE_FIELDS)
-_FACT_ORDER = _in_order_of(Fact, FACT_FIELDS)
-_DATES: dict[str, PartialDate] = {}
-
-
-def _date(text: str) -> PartialDate | None:
-    if not text:
+        name = "\0".join(map(str, map(Path.resolve, (path, *also))))
+    except RuntimeError:  # a symlink loop (Python < 3.13): no cache; reading the file says what is wrong
         return None
-    if text not in _DATES:
-        try:
-            _DATES[text] = PartialDate.parse(text)
-        except ValueError:
-            raise Corrupt(f"not a date: {text[:20]!r}") from None
-    return _DATES[text]
+    return folder / (blake2b(name.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest() + ".json")
 
 
-def _column_decoder(field: Field) -> Callable[[Sequence[str]], list[Any]]:
-    """How a whole column of one fact field turns back into values, with the loader's rules.
+class Recorder:
+    """Reads a dataset's files for a build, and remembers what it read: the key of the cache."""
 
-    A column at a time, because mapping a dict lookup or a builtin over a column runs in
-    C: decoding the shipped 1,493 facts this way takes a quarter of the time a decoder
-    call per cell took (the cache exists to make every query start fast).
+    def __init__(self) -> None:
+        self.began = time.time_ns()
+        self.files: list[list[Any]] = []
+
+    def read(self, path: Path) -> bytes:
+        content, info = read_dataset_file_with_status(path)
+        self.files.append([str(path.absolute()), *_identity(info), _hash(content)])
+        return content
+
+    def key(self) -> dict[str, Any]:
+        return {"format": FORMAT, "usco": __version__, "began": self.began, "files": self.files}
+
+
+def _identity(info: os.stat_result) -> list[int]:
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _secret(key: dict[str, Any]) -> bytes:
+    """What every digest of the file is keyed by: its key, so no other dataset's bytes verify under it."""
+    return blake2b(json.dumps(key, sort_keys=True).encode("ascii"), digest_size=32).digest()
+
+
+def _unchanged(key: dict[str, Any]) -> bool:
+    """Every file of *key* is still the one that was read, and was not changed too close to the build to tell."""
+    if key.get("format") != FORMAT or key.get("usco") != __version__:
+        return False
+    began, files = key.get("began"), key.get("files")
+    if type(began) is not int or not isinstance(files, list) or not files:
+        return False
+    for entry in files:
+        if not isinstance(entry, list) or len(entry) != 7 or not isinstance(entry[0], str):
+            return False
+        info = Path(entry[0]).stat()  # through any symlink: what the path leads to now
+        if _identity(info) != entry[1:6]:
+            return False
+        tick = _COARSE_TICK if info.st_mtime_ns % 1_000_000_000 == 0 else _TICK
+        # Changed so close to the build that a later change may share its times: only its
+        # bytes can tell (git's "racily clean" files).
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= began - tick and _hash(_bytes(entry[0])) != entry[6]:
+            return False
+    return True
+
+
+def _bytes(path: str) -> bytes:
+    from usco import reading
+
+    return reading.read_regular(Path(path), limit=reading.MAX_BYTES)
+
+
+def read(path: Path, also: Sequence[Path], rebuild: Callable[[], Dataset]) -> Dataset | None:
+    """The cached dataset for exactly these files, or None (missing, stale, corrupt or foreign).
+
+    Its facts are decoded as a query needs them (usco.dataset.segments); a segment found
+    corrupt then is answered by *rebuild*.
     """
-    kind = field.kind
-    if kind is Kind.CHOICE:
-        assert field.choices is not None
-        members: dict[str, Any] = {member.value: member for member in field.choices}
-        if not field.required and field.default is None:
-            members[""] = None
-
-        def choices(column: Sequence[str]) -> list[Any]:
-            try:
-                return list(map(members.__getitem__, column))
-            except KeyError as unknown:
-                raise Corrupt(f"{field.name} {str(unknown)[:20]}") from None
-
-        return choices
-    if kind is Kind.DATE:
-        required = field.required
-
-        def dates(column: Sequence[str]) -> list[Any]:
-            for text in set(column).difference(_DATES):
-                if text:
-                    _date(text)  # parsed and remembered, or Corrupt
-                elif required:
-                    _missing(field)
-            known: dict[str, PartialDate | None] = {**_DATES, "": None}
-            return list(map(known.__getitem__, column))
-
-        return dates
-    if kind is Kind.NUMBER:
-        return _numbers
-    if kind is Kind.BOOL:
-        return lambda column: list(map("1".__eq__, column))
-    if kind is Kind.TAGS:
-        return _tag_lists
-    required = field.required
-
-    def texts(column: Sequence[str]) -> list[Any]:
-        if "\\" in "".join(column):
-            column = [_unescape(text) if "\\" in text else text for text in column]
-        if not required:
-            return [text or None for text in column]
-        if "" in column:
-            _missing(field)
-        return list(column)
-
-    return texts
+    try:
+        target = _file_for(path, also)
+        if target is None:
+            return None
+        descriptor = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                return None
+            header = json.loads(handle.readline(MAX_HEADER))
+            key = header.get("key") if isinstance(header, dict) else None
+            if not isinstance(key, dict) or not _unchanged(key):
+                return None
+            length, manifest_digest = _pair(header.get("manifest"))
+            if type(length) is not int or not 0 < length <= MAX_BYTES:
+                return None
+            manifest = handle.read(length)
+            start = handle.tell()
+        secret = _secret(key)
+        if segments.digest(manifest, secret) != manifest_digest:
+            return None
+        identity = (info.st_dev, info.st_ino, info.st_size)
+        return _dataset(path, key, manifest.decode("ascii"), rebuild, target=target, identity=identity, start=start,
+                        secret=secret)  # fmt: skip
+    except (OSError, ReadFailure, ValueError, RecursionError, DatasetError):
+        # unreadable, not JSON, nested or numbered past what Python reads, not ASCII, Corrupt:
+        # whatever is wrong with it, the dataset is read again
+        return None
 
 
-def _missing(field: Field) -> None:
-    raise Corrupt(f"{field.name} missing")
+def _pair(value: Any) -> tuple[Any, Any]:
+    return (value[0], value[1]) if isinstance(value, list) and len(value) == 2 else (None, None)
 
 
-def _columns(text: str, rows: int, fields: tuple[Field, ...]) -> list[list[Any]]:
-    """Each field's values, decoded from *rows* lines of tab-separated cells.
-
-    One split of the whole table and a slice per field, not a list per line: the cells
-    of field i are every width-th one from i. The digest already proved the body is
-    what usco wrote; the counts catch a table cut short or overrun.
-    """
-    width = len(fields)
-    cells = text.replace("\n", "\t").split("\t")
-    if text.count("\n") != rows or len(cells) != rows * width + 1 or cells[-1] != "":
-        raise Corrupt("a table of the wrong shape")
-    return [_column_decoder(field)(cells[position:-1:width]) for position, field in enumerate(fields)]
-
-
-def _decode(path: Path, body: str, files: Sequence[Path]) -> Dataset:
-    from types import MappingProxyType
-
-    counts_line, _, rest = body.partition("\n")
-    counts = json.loads(counts_line)
-    if not isinstance(counts, dict) or not all(isinstance(counts.get(name), int) for name in _TABLES):
+def _dataset(path: Path, key: dict[str, Any], manifest: str, rebuild: Callable[[], Dataset], *, target: Path,
+             identity: tuple[int, int, int], start: int, secret: bytes) -> Dataset:  # fmt: skip
+    first_line, _, tables = manifest.partition("\n")
+    counts = json.loads(first_line)
+    if not isinstance(counts, dict) or not all(type(counts.get(name)) is int for name in ("sources", "measures")):
         raise Corrupt("no table counts")
-    sources_end = _after_lines(rest, 0, counts["sources"])
-    measures_end = _after_lines(rest, sources_end, counts["measures"])
-    sources = {source.id: source for source in _entries(Source, rest[:sources_end], counts["sources"], _SOURCE_ORDER)}
-    measures = {
-        measure.id: measure
-        for measure in _entries(Measure, rest[sources_end:measures_end], counts["measures"], _MEASURE_ORDER)
-    }
-    values = _columns(rest[measures_end:], counts["facts"], _FACT_ORDER)
-    facts = tuple(map(_row_of(Fact), zip(*values, strict=True)))
-    by_name = dict(zip(Fact._fields, values, strict=True))
-    if not sources.keys() >= set(by_name["source"]) or not measures.keys() >= set(by_name["measure"]) - {None}:
-        raise Corrupt("inconsistent cache")
-    return Dataset(path, MappingProxyType(sources), MappingProxyType(measures), facts, tuple(files))
+    parts = segments.from_manifest(counts.get("segments"))
+    if start + _end(parts) != identity[2]:
+        raise Corrupt("segments that do not fill the file")
+    sources_end = _after_lines(tables, 0, counts["sources"])
+    sources = codec.sources(tables[:sources_end], counts["sources"])
+    measures = codec.measures(tables[sources_end:], counts["measures"])
+    if not sources.keys() >= set().union(*(part.sources for part in parts)):
+        raise Corrupt("a segment of unknown sources")
+    store = segments.StoredFacts(file=target, identity=identity[:2], start=start, secret=secret, segments=parts,
+                                 sources=sources, measures=measures, rebuild=rebuild)  # fmt: skip
+    files = (path, *(Path(entry[0]) for entry in key["files"][1:]))
+    return Dataset(path, MappingProxyType(sources), MappingProxyType(measures), store, files)
 
 
-_TABLES = ("sources", "measures", "facts")
-
-
-def _entries(kind: type[Any], text: str, rows: int, order: tuple[Field, ...]) -> list[Any]:
-    return list(map(_row_of(kind), zip(*_columns(text, rows, order), strict=True)))
-
-
-def _row_of(kind: type[Any]) -> Callable[[tuple[Any, ...]], Any]:
-    """What kind._make does, in C: a third of the time of a Python call per fact.
-
-    zip(strict=True) of one column per field already gives tuples of the right length.
-    """
-    return partial(tuple.__new__, kind)
+def _end(parts: Sequence[segments.Segment]) -> int:
+    """Where the segments end, if they follow one another from 0 (else Corrupt)."""
+    offset = 0
+    for part in parts:
+        if part.offset != offset:
+            raise Corrupt("segments out of place")
+        offset += part.length
+    return offset
 
 
 def _after_lines(text: str, start: int, lines: int) -> int:
@@ -373,3 +218,31 @@ def _after_lines(text: str, start: int, lines: int) -> int:
         if start == 0:
             raise Corrupt("truncated cache")
     return start
+
+
+def write(data: Dataset, recorder: Recorder, also: Sequence[Path] = ()) -> None:
+    """Store atomically (temporary file, then rename); a cache that cannot be written is skipped."""
+    from usco import files  # only a cache miss writes
+    from usco.model import UscoError
+
+    key = recorder.key()
+    secret = _secret(key)
+    parts = [(part._replace(digest=segments.digest(body, secret)), body) for part, body in segments.encode(data.facts)]
+    counts = {"sources": len(data.sources), "measures": len(data.measures), "facts": len(data.facts),
+              "segments": segments.to_manifest([part for part, _ in parts])}  # fmt: skip
+    manifest = (
+        json.dumps(counts)
+        + "\n"
+        + codec.lines(list(data.sources.values()), codec.SOURCE_ORDER)
+        + codec.lines(list(data.measures.values()), codec.MEASURE_ORDER)
+    ).encode("ascii", "backslashreplace")
+    header = json.dumps({"key": key, "manifest": [len(manifest), segments.digest(manifest, secret)]})
+    try:
+        target = _file_for(data.path, also)
+        if target is None:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        body = b"".join([header.encode("ascii"), b"\n", manifest, *(body for _, body in parts)])
+        files.write_atomically(target, body, replace=True)
+    except (OSError, UnicodeEncodeError, UscoError):  # read-only, full or refused: answers never need the cache
+        return

@@ -43,14 +43,21 @@ def load(path: Path, *, use_cache: bool = True, also: Sequence[Path] = ()) -> Da
     Raises DatasetError listing every problem. A valid dataset is cached (usco.dataset.cache),
     so an unchanged set of files is not parsed again.
     """
-    content = read_dataset_file(path)
-    if use_cache and cache.enabled():
-        cached = cache.read(path, content, also)
+    caching = use_cache and cache.enabled()
+    if caching:
+        cached = cache.read(path, also, rebuild=lambda: _build(path, also, caching=True))
         if cached is not None:
             return cached
+    return _build(path, also, caching=caching)
+
+
+def _build(path: Path, also: Sequence[Path], *, caching: bool) -> Dataset:
+    """Parse and validate every file (a cache miss); with *caching*, keyed by exactly the bytes parsed."""
     from usco.dataset import validate  # only a cache miss parses and validates
 
-    data = validate.build(path, content, also)
-    if use_cache and cache.enabled():
-        cache.write(data, content, also)
+    if not caching:
+        return validate.build(path, read_dataset_file(path), also)
+    recorder = cache.Recorder()
+    data = validate.build(path, recorder.read(path), also, read=recorder.read)
+    cache.write(data, recorder, also)
     return data

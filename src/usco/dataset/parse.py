@@ -9,7 +9,7 @@ and line), gathered by a Collector. Only a cache miss imports this module.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -96,9 +96,12 @@ def parse_file(path: Path, text: str) -> ParsedFile:
     return ParsedFile(path, raw, fact_lines, tables, _line_of(text, include.start()) if include else None)
 
 
-def read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[ParsedFile], list[Problem]]:
+def read_tree(
+    path: Path, content: bytes, also: Sequence[Path], read: Callable[[Path], bytes] = read_bytes
+) -> tuple[list[ParsedFile], list[Problem]]:
     """The dataset file and every file it includes, depth first; include problems listed.
 
+    Every file is read once, by *read* (the cache's reader remembers what it read, to key by it).
     A loop, not recursion: a chain of thousands of includes is read like any other, in time
     proportional to its length (the files on the current path are a set, not a tuple copied
     at each step).
@@ -107,7 +110,7 @@ def read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[Pa
     problems: list[Problem] = []
     seen: set[Path] = set()
 
-    def read(current: Path, data: bytes) -> tuple[Path, ParsedFile]:
+    def take(current: Path, data: bytes) -> tuple[Path, ParsedFile]:
         resolved = current.resolve()
         seen.add(resolved)
         parsed = parse_file(current, _decode(current, data))
@@ -115,7 +118,7 @@ def read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[Pa
         return resolved, parsed
 
     def walk(start: Path, data: bytes) -> None:
-        resolved, parsed = read(start, data)
+        resolved, parsed = take(start, data)
         # The path from `start` to the file being read: each file with the includes it has left to follow.
         trail = [(start, resolved, parsed, _includes(parsed, problems))]
         on_path = {resolved}
@@ -135,14 +138,14 @@ def read_tree(path: Path, content: bytes, also: Sequence[Path]) -> tuple[list[Pa
                 problems.append(Problem("file", "include", message, current, parsed.include_line))
             elif child not in seen:
                 included = current.parent / target
-                child_resolved, child_parsed = read(included, read_bytes(included))
+                child_resolved, child_parsed = take(included, read(included))
                 trail.append((included, child_resolved, child_parsed, _includes(child_parsed, problems)))
                 on_path.add(child_resolved)
 
     walk(path, content)
     for extra in also:
         if extra.resolve() not in seen:
-            walk(extra, read_bytes(extra))
+            walk(extra, read(extra))
     return files, problems
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
@@ -22,14 +22,18 @@ from usco.dataset.parse import Collector, Entry, Origin, ParsedFile, read_tree
 from usco.dataset.rules import check_figures, check_references
 from usco.fields import FACT_FIELDS, LARGEST, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, names
 from usco.model import Dataset, DatasetError, Fact, Measure, PartialDate, PeriodKind, Problem, Source, Status
+from usco.reading import read_dataset_file
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TOP_LEVEL = {"include", "sources", "measures", "facts"}
 
 
-def build(path: Path, content: bytes, also: Sequence[Path] = ()) -> Dataset:
-    """The dataset at *path* (its bytes *content*) with its includes and *also*; DatasetError lists every problem."""
-    return _build(path, read_tree(path, content, also), also)
+def build(
+    path: Path, content: bytes, also: Sequence[Path] = (), read: Callable[[Path], bytes] = read_dataset_file
+) -> Dataset:
+    """The dataset at *path* (its bytes *content*) with its includes and *also*, each read by *read*;
+    DatasetError lists every problem."""
+    return _build(path, read_tree(path, content, also, read), also)
 
 
 # ---------------------------------------------------------------- building the dataset

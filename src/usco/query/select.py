@@ -14,7 +14,19 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from usco.model import Dataset, Fact, Measure, PartialDate, QueryError, Source, SourceKind, Status, Topic
+from usco.model import (
+    Dataset,
+    Fact,
+    FactStore,
+    Measure,
+    PartialDate,
+    QueryError,
+    Source,
+    SourceKind,
+    Status,
+    Topic,
+    Wanted,
+)
 from usco.records import Row as Row  # its home is usco.records; usco.query.select.Row stays for one release
 
 if TYPE_CHECKING:
@@ -73,7 +85,8 @@ def select(dataset: Dataset, *, filters: Filters = Filters(), view: View = View(
     An unknown measure, source, tag or topic raises QueryError with the closest known ones.
     """
     check_names(dataset, filters)
-    facts = [fact for fact in known_as_of(dataset, view.as_of) if _in_dates(fact, filters)]
+    candidates = _candidates(dataset, filters, view.as_of)
+    facts = [fact for fact in known_as_of(dataset, view.as_of, candidates) if _in_dates(fact, filters)]
     superseded = supersessions(facts, dataset.sources)
     if not view.history:
         facts = [fact for fact in facts if fact.id not in superseded]
@@ -114,6 +127,16 @@ def once_per_event(rows: Sequence[Row]) -> tuple[list[Row], dict[str, tuple[Row,
     return [row for row in rows if row.fact.event is None or row.fact.id in kept], further
 
 
+def _candidates(dataset: Dataset, filters: Filters, as_of: PartialDate | None) -> Sequence[Fact]:
+    """The facts that can match, with every version of the measures they touch: from the cache,
+    only the segments that can hold them are decoded (usco.dataset.segments)."""
+    if not isinstance(dataset.facts, FactStore):
+        return dataset.facts
+    wanted = Wanted(filters.topics, filters.measures, filters.tags, filters.sources, filters.source_kinds,
+                    filters.since, filters.until, as_of)  # fmt: skip
+    return dataset.facts.matching(wanted)
+
+
 def row_of(dataset: Dataset, fact: Fact, superseded: Mapping[str, str]) -> Row:
     measure = dataset.measures.get(fact.measure) if fact.measure else None
     return Row(fact, dataset.sources[fact.source], superseded.get(fact.id), measure)
@@ -123,7 +146,7 @@ def check_names(dataset: Dataset, filters: Filters) -> None:
     """Every measure, source, tag and topic asked for exists; else QueryError with suggestions."""
     from usco.text import suggest
 
-    tags = {tag for fact in dataset.facts for tag in fact.tags} if filters.tags else set()
+    tags = _tags(dataset.facts) if filters.tags else set()
     for kind, wanted, known in (
         ("measure", filters.measures, dataset.measures),
         ("source", filters.sources, dataset.sources),
@@ -140,15 +163,22 @@ def check_names(dataset: Dataset, filters: Filters) -> None:
                 raise QueryError(f"no {kind} {name!r}{suggest(name, known)}")
 
 
-def known_as_of(dataset: Dataset, as_of: PartialDate | None) -> list[Fact]:
-    """Facts whose source was published on or before *as_of* (its last day).
+def _tags(facts: Sequence[Fact]) -> set[str]:
+    if isinstance(facts, FactStore):
+        return facts.tags()  # from the cache's manifest, without decoding a fact
+    return {tag for fact in facts for tag in fact.tags}
+
+
+def known_as_of(dataset: Dataset, as_of: PartialDate | None, facts: Sequence[Fact] | None = None) -> list[Fact]:
+    """Facts (of *facts*, else all) whose source was published on or before *as_of* (its last day).
 
     A source with no date is left out of every --as-of view: nobody can say it was known then.
     """
+    facts = dataset.facts if facts is None else facts
     if as_of is None:
-        return list(dataset.facts)
+        return list(facts)
     published = {key: source.date for key, source in dataset.sources.items()}
-    return [fact for fact in dataset.facts if (day := published[fact.source]) is not None and day.last <= as_of.last]
+    return [fact for fact in facts if (day := published[fact.source]) is not None and day.last <= as_of.last]
 
 
 def source_recency(source: Source) -> tuple[int, dt.date]:
