@@ -17,10 +17,8 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from usco.fields import FACT_FIELDS, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind
+from usco.fields import FACT_FIELDS, LARGEST, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind
 from usco.model import Fact, Measure, PartialDate, Source
-
-_LARGEST = 10**18
 
 
 class Corrupt(ValueError):
@@ -91,7 +89,7 @@ def _number(text: str) -> int | float | None:
         number: int | float = float(text) if any(char in text for char in ".eEn") else int(text)
     except ValueError:
         raise Corrupt(f"not a number: {text[:20]!r}") from None
-    if (isinstance(number, float) and not math.isfinite(number)) or abs(number) >= _LARGEST:
+    if (isinstance(number, float) and not math.isfinite(number)) or abs(number) >= LARGEST:
         raise Corrupt("a number the loader refuses")
     return number
 
