@@ -220,14 +220,17 @@ def _after_lines(text: str, start: int, lines: int) -> int:
     return start
 
 
-def write(data: Dataset, recorder: Recorder, also: Sequence[Path] = ()) -> None:
-    """Store atomically (temporary file, then rename); a cache that cannot be written is skipped."""
+def write(data: Dataset, recorder: Recorder, also: Sequence[Path] = (), *, lines: Sequence[str] | None = None) -> None:
+    """Store atomically (temporary file, then rename); a cache that cannot be written is skipped.
+
+    *lines*: each fact's line as usco.dataset.codec writes it, where a build already has them."""
     from usco import files  # only a cache miss writes
     from usco.model import UscoError
 
     key = recorder.key()
     secret = _secret(key)
-    parts = [(part._replace(digest=segments.digest(body, secret)), body) for part, body in segments.encode(data.facts)]
+    encoded = segments.encode(data.facts, lines)
+    parts = [(part._replace(digest=segments.digest(body, secret)), body) for part, body in encoded]
     counts = {"sources": len(data.sources), "measures": len(data.measures), "facts": len(data.facts),
               "segments": segments.to_manifest([part for part, _ in parts])}  # fmt: skip
     manifest = (

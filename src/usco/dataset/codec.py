@@ -82,6 +82,16 @@ def lines(entries: Sequence[tuple[Any, ...]], order: tuple[Field, ...]) -> str:
     return "".join("\t".join(map(_encode_value, order, entry)) + "\n" for entry in entries)
 
 
+def fact_lines(facts: Sequence[Fact]) -> list[str]:
+    """Each fact's line, as ASCII: a line kept from an earlier build is reused as it is (usco.dataset.parts)."""
+    return split_lines(lines(facts, FACT_ORDER).encode("ascii", "backslashreplace").decode("ascii"))
+
+
+def split_lines(text: str) -> list[str]:
+    """*text*'s lines, each with its newline (only "\\n" ends a line: str.splitlines would cut at \\x1c too)."""
+    return [line + "\n" for line in text.split("\n")[:-1]]
+
+
 def _number(text: str) -> int | float | None:
     if not text:
         return None

@@ -53,11 +53,13 @@ def load(path: Path, *, use_cache: bool = True, also: Sequence[Path] = ()) -> Da
 
 def _build(path: Path, also: Sequence[Path], *, caching: bool) -> Dataset:
     """Parse and validate every file (a cache miss); with *caching*, keyed by exactly the bytes parsed."""
-    from usco.dataset import validate  # only a cache miss parses and validates
-
     if not caching:
+        from usco.dataset import validate  # only a cache miss parses and validates
+
         return validate.build(path, read_dataset_file(path), also)
+    from usco.dataset import incremental  # only a file whose bytes are new is parsed and checked
+
     recorder = cache.Recorder()
-    data = validate.build(path, recorder.read(path), also, read=recorder.read)
-    cache.write(data, recorder, also)
+    data, lines = incremental.build(path, recorder.read(path), also, read=recorder.read)
+    cache.write(data, recorder, also, lines=lines)
     return data

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
-from usco.model import DatasetReadError, Problem
+from usco.model import DatasetReadError, Fact, Measure, Problem, Source
 from usco.reading import read_dataset_file as read_bytes
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -60,6 +60,17 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- files and includes
 
 
+class FilePart(NamedTuple):
+    """What one file holds, read and checked on its own with no problem found
+    (usco.dataset.validate.check_file): all a build needs of it besides the rules between files."""
+
+    includes: tuple[str, ...]  # its include list, as written
+    sources: dict[str, Source]
+    measures: dict[str, Measure]  # a period left out is None: it is inferred from every file's facts
+    tables: dict[str, str]  # each measure's table as written, by a digest (validate.table_digest)
+    facts: list[Fact]
+
+
 class ParsedFile(NamedTuple):
     """One parsed file of the dataset, with where its entries begin."""
 
@@ -68,6 +79,11 @@ class ParsedFile(NamedTuple):
     fact_lines: list[int]  # the line of each [[facts]] header, in order
     table_lines: dict[tuple[str, str], int]  # ("sources", key) -> line of [sources.key]
     include_line: int | None = None  # the line of `include = [...]`
+    part: FilePart | None = None  # the file already checked, from usco.dataset.parts: raw holds its includes only
+
+
+def parse_bytes(path: Path, content: bytes) -> ParsedFile:
+    return parse_file(path, _decode(path, content))
 
 
 _INCLUDE = re.compile(r"^[ \t]*include[ \t]*=", re.MULTILINE)
@@ -97,11 +113,16 @@ def parse_file(path: Path, text: str) -> ParsedFile:
 
 
 def read_tree(
-    path: Path, content: bytes, also: Sequence[Path], read: Callable[[Path], bytes] = read_bytes
+    path: Path,
+    content: bytes,
+    also: Sequence[Path],
+    read: Callable[[Path], bytes] = read_bytes,
+    parse: Callable[[Path, bytes], ParsedFile] = parse_bytes,
 ) -> tuple[list[ParsedFile], list[Problem]]:
     """The dataset file and every file it includes, depth first; include problems listed.
 
-    Every file is read once, by *read* (the cache's reader remembers what it read, to key by it).
+    Every file is read once, by *read* (the cache's reader remembers what it read, to key by it),
+    and parsed by *parse* (usco.dataset.incremental's takes a file already checked from its part).
     A loop, not recursion: a chain of thousands of includes is read like any other, in time
     proportional to its length (the files on the current path are a set, not a tuple copied
     at each step).
@@ -113,7 +134,7 @@ def read_tree(
     def take(current: Path, data: bytes) -> tuple[Path, ParsedFile]:
         resolved = current.resolve()
         seen.add(resolved)
-        parsed = parse_file(current, _decode(current, data))
+        parsed = parse(current, data)
         files.append(parsed)
         return resolved, parsed
 

@@ -62,13 +62,14 @@ def period_start(fact: Fact, measure: Measure | None) -> dt.date:
 
 def _fits(fact: Fact, period: PeriodKind) -> str | None:
     """Why *fact* does not fit a measure of *period*, or None if it does."""
-    partial = fact.status is Status.PARTIAL
+    is_partial = fact.status is Status.PARTIAL
     if period in (PeriodKind.YEAR, PeriodKind.FISCAL_YEAR):
-        if period is PeriodKind.FISCAL_YEAR and (fact.date, fact.end) == TRANSITION_QUARTER:
+        quarter = fact.end is not None and (fact.date, fact.end) == TRANSITION_QUARTER
+        if period is PeriodKind.FISCAL_YEAR and quarter:
             return None
         if fact.date.precision != 1:
             return f'a {period.value} is a bare year ("2016"), not {fact.date}'
-        if fact.end is not None and not partial:
+        if fact.end is not None and not is_partial:
             return f"a {period.value} has no end unless the figure is partial"
         if fact.end is not None:
             first, last = (
@@ -81,7 +82,7 @@ def _fits(fact: Fact, period: PeriodKind) -> str | None:
     elif period is PeriodKind.MONTH:
         if fact.date.precision != 2:
             return f'a month is "YYYY-MM", not {fact.date}'
-        if fact.end is not None and not (partial and fact.end.last <= fact.date.last):
+        if fact.end is not None and not (is_partial and fact.end.last <= fact.date.last):
             return "a month has no end unless the figure is partial"
     elif period is PeriodKind.POINT:
         if fact.end is not None:
@@ -102,41 +103,50 @@ def check_figures(
     not after their source unless planned, one unit, period kind and version per measure,
     and only its publisher's figures in a measure that names one."""
     by_id = {fact.id: fact for fact in facts}
+    said_last = {key: source.date.last for key, source in sources.items() if source.date is not None}
     periods: dict[tuple[str, str, tuple[PartialDate, PartialDate | None]], str] = {}
-    for fact in facts:
-        where, origin = f"fact {fact.id!r}", origins.get(fact.id)
+    planned, partial_figure, fiscal_year = Status.PLANNED, Status.PARTIAL, PeriodKind.FISCAL_YEAR
+
+    def problem(fact: Fact, field: str, message: str) -> None:
+        found.add(f"fact {fact.id!r}", field, message, origins.get(fact.id))
+
+    for fact in facts:  # every fact of the dataset on every cache miss: each value is looked up once
         whole = by_id.get(fact.part_of) if fact.part_of else None
         if whole is not None and _larger_than_whole(fact, whole):
-            found.add(where, "value", f"{fact.value} is larger than its whole {whole.id!r} ({whole.value})", origin)
+            problem(fact, "value", f"{fact.value} is larger than its whole {whole.id!r} ({whole.value})")
         measure = measures.get(fact.measure) if fact.measure else None
-        if fact.end and fact.end.last < period_start(fact, measure):  # FY2025 begins on 2024-10-01
-            found.add(where, "end", f"{fact.end} is before date {fact.date}", origin)
-        source = sources.get(fact.source)
-        said = source.date if source is not None else None
-        if said is not None and fact.status is not Status.PLANNED and period_start(fact, measure) > said.last:
-            message = f"{fact.date} is after its source's date {said}; a figure said before it happened is planned"
-            found.add(where, "date", message, origin)
-        if said is not None and fact.status is Status.PARTIAL and fact.end is not None and fact.end.first > said.last:
-            found.add(where, "end", f"{fact.end} is after its source's date {said}", origin)
+        date = fact.date  # period_start(fact, measure), inline: FY2016 begins on 2015-10-01
+        fiscal = measure is not None and measure.period is fiscal_year and date.precision == 1
+        start = fiscal_year_span(date.first.year)[0] if fiscal else date.first
+        end = fact.end
+        if end and end.last < start:  # FY2025 begins on 2024-10-01
+            problem(fact, "end", f"{end} is before date {date}")
+        said = said_last.get(fact.source)
+        if said is not None and fact.status is not planned and start > said:
+            message = f"{date} is after its source's date {sources[fact.source].date}"
+            message += "; a figure said before it happened is planned"
+            problem(fact, "date", message)
+        if said is not None and fact.status is partial_figure and end is not None and end.first > said:
+            problem(fact, "end", f"{end} is after its source's date {sources[fact.source].date}")
         if measure is None:
             continue
         if fact.value is None:
-            found.add(where, "value", f"required for a fact of measure {measure.id!r}", origin)
+            problem(fact, "value", f"required for a fact of measure {measure.id!r}")
         elif fact.unit != measure.unit:
-            message = f"{fact.unit!r} differs from measure {measure.id!r} unit {measure.unit!r}"
-            found.add(where, "unit", message, origin)
+            problem(fact, "unit", f"{fact.unit!r} differs from measure {measure.id!r} unit {measure.unit!r}")
+        source = sources.get(fact.source)
         if measure.publisher is not None and source is not None and source.publisher != measure.publisher:
             message = (
                 f"{fact.source!r} is published by {source.publisher!r}; measure {measure.id!r} holds only "
                 f"the figures of its publisher {measure.publisher!r} (another's figure needs a measure of its own)"
             )
-            found.add(where, "source", message, origin)
+            problem(fact, "source", message)
         if (misfit := _fits(fact, measure.period)) is not None:
-            found.add(where, "measure", f"does not fit {measure.id!r}: {misfit}", origin)
-        key = (fact.source, measure.id, fact.period)
+            problem(fact, "measure", f"does not fit {measure.id!r}: {misfit}")
+        key = (fact.source, measure.id, (date, None if fact.status is partial_figure else end))  # fact.period
         if key in periods:
             message = f"source {fact.source!r} already gives {periods[key]!r} for this measure and period"
-            found.add(where, "measure", message, origin)
+            problem(fact, "measure", message)
         else:
             periods[key] = fact.id
 

@@ -83,35 +83,36 @@ def digest(body: bytes, secret: bytes) -> str:
     return blake2b(body, digest_size=32, key=secret).hexdigest()
 
 
-def encode(facts: Sequence[Fact]) -> list[tuple[Segment, bytes]]:
+def encode(facts: Sequence[Fact], lines: Sequence[str] | None = None) -> list[tuple[Segment, bytes]]:
     """The facts grouped into segments (offsets from 0, digests left empty), each with its body.
 
     Per topic: each series of at least LONG facts is a group, the rest of the topic's facts
     another; each group is cut by date into up to CHUNKS segments of at least SMALLEST facts,
     so --since and --until skip old years and a series' few facts are not a segment each. A
     body is one line of the facts' places in the dataset (so a full read restores file
-    order), then the facts, one a line.
+    order), then the facts, one a line: from *lines* (each fact's, already encoded) if given.
     """
-    sizes: dict[tuple[str, str | None], int] = {}
-    for fact in facts:
-        sizes[fact.topic.value, fact.measure] = sizes.get((fact.topic.value, fact.measure), 0) + 1
-    groups: dict[tuple[str, str | None], list[int]] = {}
+    lines = codec.fact_lines(facts) if lines is None else lines
+    sizes: dict[tuple[Any, str | None], int] = {}
+    for fact in facts:  # by the Topic itself: its .value is a property, a call a fact
+        sizes[fact.topic, fact.measure] = sizes.get((fact.topic, fact.measure), 0) + 1
+    groups: dict[tuple[Any, str | None], list[int]] = {}
     for place, fact in enumerate(facts):
-        topic, measure = fact.topic.value, fact.measure
+        topic, measure = fact.topic, fact.measure
         groups.setdefault((topic, measure if sizes[topic, measure] >= LONG else None), []).append(place)
     segments = []
     offset = 0
     for (topic, _), places in groups.items():
         for chunk in _by_date(places, facts):
             members = [facts[place] for place in chunk]
-            text = " ".join(map(str, chunk)) + "\n" + codec.lines(members, codec.FACT_ORDER)
+            text = " ".join(map(str, chunk)) + "\n" + "".join(map(lines.__getitem__, chunk))
             body = text.encode("ascii", "backslashreplace")
-            firsts = [fact.date.first.isoformat() for fact in members]
+            firsts = {fact.date.first for fact in members}
             measures = frozenset(fact.measure or "" for fact in members)
             sources = frozenset(fact.source for fact in members)
             tags = frozenset(tag for fact in members for tag in fact.tags)
-            segment = Segment(topic, measures, len(members), min(firsts), max(firsts), sources, tags, offset,
-                              len(body), "")  # fmt: skip
+            segment = Segment(topic.value, measures, len(members), min(firsts).isoformat(), max(firsts).isoformat(),
+                              sources, tags, offset, len(body), "")  # fmt: skip
             segments.append((segment, body))
             offset += len(body)
     return segments

@@ -14,11 +14,12 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import Enum
+from hashlib import blake2b
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from usco.dataset.parse import Collector, Entry, Origin, ParsedFile, read_tree
+from usco.dataset.parse import Collector, Entry, FilePart, Origin, ParsedFile, read_tree
 from usco.dataset.rules import check_figures, check_references
 from usco.fields import FACT_FIELDS, LARGEST, MEASURE_FIELDS, SOURCE_FIELDS, Field, Kind, names
 from usco.model import Dataset, DatasetError, Fact, Measure, PartialDate, PeriodKind, Problem, Source, Status
@@ -33,13 +34,14 @@ def build(
 ) -> Dataset:
     """The dataset at *path* (its bytes *content*) with its includes and *also*, each read by *read*;
     DatasetError lists every problem."""
-    return _build(path, read_tree(path, content, also, read), also)
+    return build_from(path, read_tree(path, content, also, read), also)
 
 
 # ---------------------------------------------------------------- building the dataset
 
 
-def _build(path: Path, tree: tuple[list[ParsedFile], list[Problem]], also: Sequence[Path]) -> Dataset:
+def build_from(path: Path, tree: tuple[list[ParsedFile], list[Problem]], also: Sequence[Path]) -> Dataset:
+    """The dataset of the files read_tree parsed; DatasetError lists every problem."""
     files, problems = tree
     found = Collector(problems)
     for parsed in files:
@@ -65,6 +67,40 @@ def _build(path: Path, tree: tuple[list[ParsedFile], list[Problem]], also: Seque
         facts=tuple(facts),
         files=tuple(parsed.path for parsed in files),
     )
+
+
+# ---------------------------------------------------------------- one file on its own
+
+
+def check_file(parsed: ParsedFile) -> FilePart | None:
+    """What *parsed* holds, read and checked on its own, or None if it has a problem of its own.
+
+    Every rule of the build that looks at one file only, as build_from applies it; the rules
+    between files are usco.dataset.incremental's. A file with a problem is left to build_from,
+    which reports it with every other problem of the dataset.
+    """
+    found = Collector([])
+    files = [parsed]
+    includes = parsed.raw.get("include", [])
+    if set(parsed.raw) - _TOP_LEVEL or not (isinstance(includes, list) and all(isinstance(i, str) for i in includes)):
+        return None  # the include walk reports a bad include list from the list itself, so it must be kept whole
+    sources = dict(_sources(_tables(files, "sources", found), found))
+    measure_entries = _tables(files, "measures", found)
+    measures = dict(_measures_as_written(measure_entries, found))
+    facts = [fact for fact, _ in _facts(list(_fact_entries(files, found)), found)]
+    if found.problems:
+        return None
+    written = {key: table_digest(entry.table) for key, entry in measure_entries.items()}
+    return FilePart(tuple(includes), sources, measures, written, facts)
+
+
+def table_digest(table: dict[str, Any]) -> str:
+    """A measure's table as written, to tell whether two files declare it identically (as _tables compares).
+
+    A valid measure's table holds strings only, so equal reprs mean equal tables; tables
+    equal in another way (keys in another order) differ here, and the full build decides.
+    """
+    return blake2b(repr(sorted(table.items())).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _tables(files: list[ParsedFile], name: str, found: Collector) -> dict[str, Entry]:
@@ -137,11 +173,17 @@ def _sources(entries: dict[str, Entry], found: Collector) -> Iterator[tuple[str,
 
 
 def _measures(entries: dict[str, Entry], facts: list[Fact], found: Collector) -> Iterator[tuple[str, Measure]]:
+    for key, measure in _measures_as_written(entries, found):
+        if measure.period is None:
+            measure = measure._replace(period=infer_period([fact for fact in facts if fact.measure == key]))
+        yield key, measure
+
+
+def _measures_as_written(entries: dict[str, Entry], found: Collector) -> Iterator[tuple[str, Measure]]:
+    """Each measure read from its table; a period left out stays None, to be inferred from every file's facts."""
     for key, entry in entries.items():
         values = _read_fields(entry.table, MEASURE_FIELDS, f"measure {key!r}", entry.origin, found)
         if values is not None:
-            if values["period"] is None:
-                values["period"] = infer_period([fact for fact in facts if fact.measure == key])
             yield key, Measure(id=key, **values)
 
 
