@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -211,8 +212,13 @@ def test_a_corrupted_cache_is_parsed_again_and_the_answer_is_unchanged(
 
     monkeypatch.setattr(parse, "parse_toml", counting)
     again = dataset.load(full)
-    assert again.facts == expected.facts  # the corrupt segment is found when read, and answered from the file
-    assert parsed == [full]
+    assert again.facts == expected.facts  # the corrupt segment is found when read, and answered again
+    assert parsed == []  # from the file's own part (usco.dataset.parts), verified on its own
+    [cache_file] = cache.directory().glob("*.json")
+    cache_file.write_bytes(cache_file.read_bytes().replace(b"344000000", b"999000000"))
+    shutil.rmtree(cache.directory() / "parts")
+    assert dataset.load(full).facts == expected.facts
+    assert parsed == [full]  # with no part kept, from the file itself
 
 
 def test_a_bug_inside_the_cache_decoder_is_not_swallowed(full: Path, monkeypatch: pytest.MonkeyPatch) -> None:
