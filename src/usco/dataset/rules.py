@@ -141,7 +141,8 @@ def check_figures(
                 f"the figures of its publisher {measure.publisher!r} (another's figure needs a measure of its own)"
             )
             problem(fact, "source", message)
-        if (misfit := _fits(fact, measure.period)) is not None:
+        simple = end is None and date.precision == 1 and measure.period in (PeriodKind.YEAR, fiscal_year)
+        if not simple and (misfit := _fits(fact, measure.period)) is not None:  # a bare year fits a year
             problem(fact, "measure", f"does not fit {measure.id!r}: {misfit}")
         key = (fact.source, measure.id, (date, None if fact.status is partial_figure else end))  # fact.period
         if key in periods:
