@@ -89,6 +89,8 @@ def _decode(digest: str, header: Any, body: bytes) -> tuple[FilePart, list[str]]
     includes, tables = header["includes"], header["tables"]
     if not (isinstance(counts, list) and isinstance(lengths, list) and len(counts) == len(lengths) == 3):
         raise Corrupt("no table counts")
+    if not all(type(number) is int and number >= 0 for number in counts + lengths):
+        raise Corrupt("table counts of the wrong types")
     if not (isinstance(includes, list) and all(isinstance(item, str) for item in includes)):
         raise Corrupt("includes of the wrong types")
     if not (isinstance(tables, dict) and all(isinstance(value, str) for value in tables.values())):
