@@ -64,22 +64,33 @@ def _unescaped(match: re.Match[str]) -> str:
     raise Corrupt("unknown escape")
 
 
-def _encode_value(field: Field, value: Any) -> str:
-    if value is None:
-        return ""
-    if field.kind is Kind.CHOICE:
-        return str(value.value)
-    if field.kind is Kind.NUMBER:
-        return repr(value) if isinstance(value, float) else str(value)
-    if field.kind is Kind.BOOL:
-        return "1" if value else ""
-    if field.kind is Kind.TAGS:
-        return "\x1f".join(escape(tag) for tag in value)
-    return escape(str(value))
+def _column_encoder(field: Field) -> Callable[[Sequence[Any]], list[str]]:
+    """How a whole column of one field is written (None as empty), a column at a time as it is read."""
+    kind = field.kind
+    if kind is Kind.CHOICE:
+        return lambda column: ["" if value is None else str(value.value) for value in column]
+    if kind is Kind.NUMBER:
+        return lambda column: [
+            "" if value is None else repr(value) if isinstance(value, float) else str(value) for value in column
+        ]
+    if kind is Kind.BOOL:
+        return lambda column: ["1" if value else "" for value in column]
+    special = _to_escape().search
+    if kind is Kind.TAGS:
+        return lambda column: [
+            "\x1f".join(escape(tag) if special(tag) else tag for tag in value) if value else "" for value in column
+        ]
+    return lambda column: [
+        "" if value is None else escape(text) if special(text := str(value)) else text for value in column
+    ]
 
 
 def lines(entries: Sequence[tuple[Any, ...]], order: tuple[Field, ...]) -> str:
-    return "".join("\t".join(map(_encode_value, order, entry)) + "\n" for entry in entries)
+    """*entries*, a line each, their fields tab-separated in *order* (the type's attributes)."""
+    if not entries:
+        return ""
+    columns = [_column_encoder(field)(column) for field, column in zip(order, zip(*entries, strict=True), strict=True)]
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
 def fact_lines(facts: Sequence[Fact]) -> list[str]:
