@@ -10,6 +10,7 @@ miss only: a cached query never imports it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -154,12 +155,19 @@ def _read_fields(
     table: Mapping[str, Any], declared: tuple[Field, ...], where: str, origin: Origin, found: Collector
 ) -> dict[str, Any] | None:
     """Every declared field of *table* read by its kind; None if any is missing or wrong."""
-    known = names(declared)
-    for key in sorted(set(table) - known - {"id"}):
-        found.add(where, key, f"unknown field; expected one of {', '.join(sorted(known - {'id'}))}", origin)
+    known, readable = _declared(declared)
+    if not known.issuperset(table):
+        for key in sorted(set(table) - known):
+            found.add(where, key, f"unknown field; expected one of {', '.join(sorted(known - {'id'}))}", origin)
     reader = _Fields(table, where, origin, found)
-    values = {field.name: reader.read(field) for field in declared if field.kind is not Kind.KEY}
+    values = {field.name: reader.read(field) for field in readable}
     return None if reader.failed else values
+
+
+@functools.cache
+def _declared(declared: tuple[Field, ...]) -> tuple[frozenset[str], tuple[Field, ...]]:
+    """The names a table may have (its id too), and the fields read from it (every one but the key)."""
+    return names(declared) | {"id"}, tuple(field for field in declared if field.kind is not Kind.KEY)
 
 
 def _sources(entries: dict[str, Entry], found: Collector) -> Iterator[tuple[str, Source]]:
@@ -243,9 +251,7 @@ class _Fields:
             if field.required:
                 self._problem(field.name, "required")
             return field.default
-        value = self.entry[field.name]
-        reader = getattr(self, f"_{field.kind.value}")
-        result = reader(field, value)
+        result = _READERS[field.kind](self, field, self.entry[field.name])
         return field.default if result is None else result
 
     def _text(self, field: Field, value: Any) -> str | None:
@@ -323,6 +329,12 @@ class _Fields:
             self._problem(field.name, f"must be a list of non-empty strings, not {_show(value)}")
             return None
         return tuple(value)
+
+
+#: Each kind's reader, looked up once: read() runs for every field of every fact on a cache miss.
+_READERS: dict[Kind, Callable[[_Fields, Field, Any], Any]] = {
+    kind: getattr(_Fields, f"_{kind.value}") for kind in Kind if kind is not Kind.KEY
+}
 
 
 def _show(value: Any) -> str:
