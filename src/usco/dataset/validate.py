@@ -308,7 +308,7 @@ class _Fields:
             return PartialDate.from_date(value)
         if isinstance(value, str):
             try:
-                return PartialDate.parse(value)
+                return _partial_date(value)
             except ValueError as exc:
                 self._problem(field.name, str(exc))
                 return None
@@ -330,6 +330,9 @@ class _Fields:
             return None
         return tuple(value)
 
+
+# A dataset says few distinct dates many times ("2024-03" in every release's March).
+_partial_date = functools.lru_cache(maxsize=4096)(PartialDate.parse)
 
 #: Each kind's reader, looked up once: read() runs for every field of every fact on a cache miss.
 _READERS: dict[Kind, Callable[[_Fields, Field, Any], Any]] = {
