@@ -33,13 +33,46 @@ class Column(NamedTuple):
     style: str = ""  # the whole cell's, padding included
 
 
-def wrap(console: Console, text: Text, width: int, column: Column | None = None) -> Lines:
-    """*text* wrapped to *width* by Rich, each line padded to *width*; no line where *width* < 1,
-    as Rich draws nothing there. *column* gives justify, overflow and no_wrap (else Rich's defaults)."""
-    options = console.options.update_width(width)
-    if column is not None:
-        options = options.update(justify=column.justify, overflow=column.overflow, no_wrap=column.no_wrap)
-    return console.render_lines(text, options, pad=True)
+#: How console.print wraps a Text: Rich's defaults.
+PRINTED = Column("", 0, justify="default", overflow="fold")
+
+
+def wrap(console: Console, text: Text, width: int, column: Column = PRINTED) -> Lines:
+    """*text* wrapped to *width* by Rich as *column* wraps it, each line padded to *width*; no
+    line at all where *width* < 1, as Rich draws nothing there.
+
+    What console.render_lines(text, pad=True) gives (Text.__rich_console__, then the lines split
+    and padded), without a renderable's round trip for every cell.
+    """
+    if width < 1:
+        return []
+    from rich.segment import Segment
+
+    lines = text.wrap(
+        console,
+        width,
+        justify=text.justify or column.justify,
+        overflow=text.overflow or column.overflow,
+        tab_size=(console.tab_size if text.tab_size is None else text.tab_size) or 8,
+        no_wrap=column.no_wrap if text.no_wrap is None else text.no_wrap,
+    )
+    composed = []
+    for line in lines:
+        segments = rendered(console, line)
+        if line.cell_len != width:
+            segments = Segment.adjust_line_length(segments, width, pad=True)
+        composed.append(segments)
+    return composed
+
+
+def rendered(console: Console, line: Text) -> list[Segment]:
+    """The segments of one line of text, styled as Rich styles it among other lines (where its own
+    style is a span over it: Text.render alone leaves a line without spans unstyled)."""
+    from rich.segment import Segment
+
+    if line.spans:
+        return list(line.render(console))
+    return [Segment(line.plain, console.get_style(line.style) if line.style else None)]
 
 
 def table(
@@ -106,8 +139,11 @@ def indented(console: Console, text: Text, indent: int) -> list[Segment]:
 
 
 def whole(console: Console, text: Text) -> list[Segment]:
-    """*text* on one line, never broken: wider than the terminal, the terminal wraps it."""
-    return list(console.render(text, console.options.update(no_wrap=True, overflow="ignore")))
+    """*text* (one line) as console.print(text, soft_wrap=True) prints it: never broken; wider than
+    the terminal, the terminal wraps it."""
+    from rich.segment import Segment
+
+    return [*rendered(console, text), Segment.line()]
 
 
 def show(console: Console, segments: list[Segment]) -> None:
