@@ -2,8 +2,8 @@
 
 A rich.table.Table measures every cell, then wraps and pads it through several nested renderables;
 a view that has already decided every column's width pays that for nothing (the facts table of
-`usco aid` spent most of its time there). Here Rich still wraps each cell (Console.render_lines:
-its wrapping, its cell widths, CJK and emoji taking two columns) and styles it, and the lines are
+`usco aid` spent most of its time there). Here Rich still wraps each cell (Text.wrap: its
+wrapping, its cell widths, CJK and emoji taking two columns) and styles it, and the lines are
 put together as Table(box=SIMPLE_HEAD) puts them: the same segments, so the same bytes on a
 terminal and in a pipe. Nothing is read as markup: cells are Text.
 """
@@ -37,29 +37,38 @@ class Column(NamedTuple):
 PRINTED = Column("", 0, justify="default", overflow="fold")
 
 
-def wrap(console: Console, text: Text, width: int, column: Column = PRINTED) -> Lines:
-    """*text* wrapped to *width* by Rich as *column* wraps it, each line padded to *width*; no
-    line at all where *width* < 1, as Rich draws nothing there.
+def wrap(console: Console, text: Text, width: int, column: Column = PRINTED, *, pad: bool = True) -> Lines:
+    """*text* wrapped to *width* by Rich as *column* wraps it, each line padded to *width* (unless
+    not *pad*); no line at all where *width* < 1, as Rich draws nothing there.
 
     What console.render_lines(text, pad=True) gives (Text.__rich_console__, then the lines split
     and padded), without a renderable's round trip for every cell.
     """
     if width < 1:
         return []
+    from rich.containers import Lines
     from rich.segment import Segment
 
-    lines = text.wrap(
-        console,
-        width,
-        justify=text.justify or column.justify,
-        overflow=text.overflow or column.overflow,
-        tab_size=(console.tab_size if text.tab_size is None else text.tab_size) or 8,
-        no_wrap=column.no_wrap if text.no_wrap is None else text.no_wrap,
-    )
+    justify = text.justify or column.justify
+    overflow = text.overflow or column.overflow
+    plain = text.plain
+    if len(plain) <= width and "\n" not in plain and "\t" not in plain and text.cell_len <= width:
+        # One line that fits: what Text.wrap gives, without looking for where to break it
+        lines = Lines([text.copy()])
+        lines.justify(console, width, justify=justify, overflow=overflow)
+    else:
+        lines = text.wrap(
+            console,
+            width,
+            justify=justify,
+            overflow=overflow,
+            tab_size=(console.tab_size if text.tab_size is None else text.tab_size) or 8,
+            no_wrap=column.no_wrap if text.no_wrap is None else text.no_wrap,
+        )
     composed = []
     for line in lines:
         segments = rendered(console, line)
-        if line.cell_len != width:
+        if pad and line.cell_len != width:
             segments = Segment.adjust_line_length(segments, width, pad=True)
         composed.append(segments)
     return composed
@@ -127,11 +136,12 @@ def table(
 
 
 def indented(console: Console, text: Text, indent: int) -> list[Segment]:
-    """*text* wrapped to the width left after *indent* columns, as Padding(text, (0, 0, 0, indent)) prints it."""
+    """*text* wrapped to the width left after *indent* columns, as Padding(text, (0, 0, 0, indent)) prints it
+    (but for the spaces that would pad each line to the terminal's width: usco.render.table.draw drops them)."""
     from rich.segment import Segment
 
     out = []
-    for line in wrap(console, text, console.width - indent):
+    for line in wrap(console, text, console.width - indent, pad=False):
         out.append(Segment(" " * indent))
         out.extend(line)
         out.append(Segment.line())
