@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from usco.query.select import depths
 from usco.records import Row
@@ -12,6 +12,7 @@ from usco.text import date_text, figure, kind_label, period, plural, source_labe
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.segment import Segment
     from rich.text import Text
 
 _TEXT_MIN = 20
@@ -68,16 +69,18 @@ def _fact_widths(console: Console, rows: Sequence[Row], levels: dict[str, int]) 
     figures = max(len("Figure"), *(cell_len(visible(figure(row.fact))) + 2 * levels[row.fact.id] for row in rows))
     periods = max(cell_len(visible(when(row.fact, row.measure))) for row in rows)
     labels = max(cell_len(visible(row.source.name)) for row in rows)
+    # a component's text wraps beside its "└", which must leave it a column at least
+    least = max(_TEXT_MIN, 2 * max(levels[row.fact.id] for row in rows) + 1)
     # padding 2 a column, rules and edges, 1 spare
     room = console.width - 17 - ids - figures
     span = periods if room - periods >= _TEXT_MIN + _SOURCE_MIN else min(periods, _PERIOD_MIN)
     room -= span
     source = min(max(labels, 10), max(_SOURCE_MIN, room - 30))  # the text keeps 30 columns if it can
-    if room - source >= _TEXT_MIN:
+    if room - source >= least:
         return _FactLayout(span, figures, room - source, source, ids)
     # no ID or Source column: the id and the source go on lines of their own under the text
     room = console.width - 11 - figures
-    least = max(_TEXT_MIN, nested_ids)
+    least = max(least, nested_ids)
     span = periods if room - periods >= least else min(periods, _PERIOD_MIN)
     room -= span
     return _FactLayout(span, figures, room, 0, None) if room >= least else None
@@ -108,18 +111,19 @@ def draw_facts(
     if layout is None:
         _draw_fact_cards(console, rows, levels, further, history=history, matched=matched)
         return
-    from rich import box
-    from rich.table import Table
+    from usco.render import compose
 
     shown = {row.fact.id for row in rows}
-    table = Table(box=box.SIMPLE_HEAD, caption=_facts_caption(rows, history), caption_justify="left")
     # "fold": a word longer than its column breaks across lines instead of being cut with "…"
-    table.add_column("When", width=layout.span, overflow="fold")
-    table.add_column("Figure", no_wrap=True, justify="right", width=layout.figures)
-    table.add_column("Fact" if layout.ids else "Fact, ID, source", width=layout.text, overflow="fold")
+    columns = [
+        compose.Column("When", layout.span, overflow="fold"),
+        compose.Column("Figure", layout.figures, justify="right", no_wrap=True),
+        compose.Column("Fact" if layout.ids else "Fact, ID, source", layout.text, overflow="fold"),
+    ]
     if layout.ids:
-        table.add_column("Source", width=layout.source, overflow="fold")
-        table.add_column("ID", no_wrap=True, width=layout.ids, style=ID_STYLE)
+        columns.append(compose.Column("Source", layout.source, overflow="fold"))
+        columns.append(compose.Column("ID", layout.ids, no_wrap=True, style=ID_STYLE))
+    body = []
     for row in rows:
         indent = "  " * levels[row.fact.id]
         style = DIM if row.superseded_by else ""
@@ -131,29 +135,38 @@ def draw_facts(
         if not layout.ids:
             fact.append("\n" + visible(row.fact.id), style=ID_STYLE if not style else DIM)
             fact.append("\n" + visible(f"{row.source.name} ({said})"), style=DIM)
-        cells = [
+        cells: list[Text | compose.Lines] = [
             cell_text(when(row.fact, row.measure), style or (MARK if status_mark(row.fact) else "")),
             cell_text(indent + figure(row.fact), style or FIGURE_STYLE),
-            _under_whole(fact, levels[row.fact.id]),
+            _under_whole(console, fact, levels[row.fact.id], layout.text),
         ]
         if layout.ids:
             cells.append(_two_lines(row.source.name, said, DIM))
             cells.append(cell_text(row.fact.id, style or ID_STYLE))
-        table.add_row(*cells)
-    console.print(table)
+        body.append(cells)
+    compose.show(console, compose.table(console, columns, body, _facts_caption(rows, history)))
 
 
-def _under_whole(text: Text, level: int) -> Any:
-    """A component's cell: "└ " and its lines indented under its whole's, wrapped lines too."""
+def _under_whole(console: Console, text: Text, level: int, width: int) -> Text | list[list[Segment]]:
+    """A component's cell: "└ " and its lines indented under its whole's, wrapped lines too.
+
+    Drawn as the Table.grid it once was: the text as wide as its longest line, at most the room
+    beside the "└", padded to the column's *width*.
+    """
     if not level:
         return text
-    from rich.table import Table
+    from rich.measure import Measurement
+    from rich.segment import Segment
 
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(no_wrap=True)
-    grid.add_column()
-    grid.add_row("  " * (level - 1) + "└", text)
-    return grid
+    from usco.render import compose
+
+    mark = 2 * level  # "└" under the whole's text, and a space
+    room = min(Measurement.get(console, console.options.update_width(width), text).maximum or 1, width - mark)
+    tail = [Segment(" " * (width - mark - room))]
+    return [
+        [Segment("  " * (level - 1) + "└ " if not number else " " * mark), *line, *tail]
+        for number, line in enumerate(compose.wrap(console, text, room, compose.Column("", room)))
+    ]
 
 
 def _facts_caption(rows: Sequence[Row], history: bool) -> str:
@@ -176,18 +189,23 @@ def _draw_fact_cards(
     A component's card sits under its whole's, indented, with its └. The id and the figure
     are never broken: an id wider than the terminal is left for the terminal to wrap.
     """
+    from rich.segment import Segment
     from rich.text import Text
 
+    from usco.render.compose import indented, show, whole
+
     shown = {row.fact.id for row in rows}
+    out: list[Segment] = []  # printed in one go: a print a line cost more than the rest together
     for row in rows:
         indent = 2 * levels[row.fact.id]
         dim = bool(row.superseded_by)
-        print_whole(
-            console, Text(("└ " if indent else "") + visible(row.fact.id), style=DIM if dim else ID_STYLE), indent
+        out += whole(
+            console,
+            Text(" " * indent) + Text(("└ " if indent else "") + visible(row.fact.id), style=DIM if dim else ID_STYLE),
         )
         notes = _notes(row, shown, further).strip()
         if notes:
-            print_wrapped(console, Text(visible(notes), style=DIM), indent + 2)
+            out += indented(console, Text(visible(notes), style=DIM), indent + 2)
         period = Text(visible(when(row.fact, row.measure)), style=DIM if dim else "")
         if row.fact.value is not None:
             shown_figure = Text(visible(figure(row.fact)), style=DIM if dim else FIGURE_STYLE)
@@ -195,16 +213,17 @@ def _draw_fact_cards(
                 period.append("  ")
                 period.append_text(shown_figure)
             else:
-                print_wrapped(console, period, indent + 2)
+                out += indented(console, period, indent + 2)
                 period = shown_figure
-        print_wrapped(console, period, indent + 2)
-        print_wrapped(console, Text(visible(row.fact.text), style=DIM if dim else ""), indent + 2)
+        out += indented(console, period, indent + 2)
+        out += indented(console, Text(visible(row.fact.text), style=DIM if dim else ""), indent + 2)
         if matched.get(row.fact.id):
-            print_wrapped(console, Text(_matched(matched[row.fact.id]), style=DIM), indent + 2)
+            out += indented(console, Text(_matched(matched[row.fact.id]), style=DIM), indent + 2)
         source = f"{source_label(row.source)}, {kind_label(row.source)}"
-        print_wrapped(console, Text(visible(source), style=DIM), indent + 2)
-        console.print()
-    console.print(Text(_facts_caption(rows, history), style=DIM))
+        out += indented(console, Text(visible(source), style=DIM), indent + 2)
+        out.append(Segment.line())
+    out += indented(console, Text(_facts_caption(rows, history), style=DIM), 0)
+    show(console, out)
 
 
 def timeline_date(row: Row, year: str) -> str:

@@ -2,10 +2,10 @@
 
 The views are facts_view.py (the facts table, its cards, the timeline), series_view.py
 (`usco series`), summary_view.py (sources, topics, tags, measures, `show`) and
-chart_view.py; they and this module are the only ones that import Rich, and only when a
-table is drawn. Every string from the dataset goes through text.visible() into a
-rich.text.Text, so markup such as "[bold]" or an escape sequence in the data is printed,
-never acted on.
+chart_view.py; they, compose.py (a table's lines put together from Rich's pieces) and this
+module are the only ones that import Rich, and only when a table is drawn. Every string
+from the dataset goes through text.visible() into a rich.text.Text, so markup such as
+"[bold]" or an escape sequence in the data is printed, never acted on.
 """
 
 from __future__ import annotations
