@@ -85,10 +85,16 @@ def rendered(console: Console, line: Text) -> list[Segment]:
 
 
 def table(
-    console: Console, columns: Sequence[Column], rows: Iterable[Sequence[Text | Lines]], caption: str
+    console: Console,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Text | Lines]],
+    caption: str,
+    *,
+    edge: bool = True,
 ) -> list[Segment]:
-    """The segments of Table(box=SIMPLE_HEAD, caption=*caption*, caption_justify="left") with these
-    fixed-width *columns* and *rows*: a cell is a Text, wrapped here, or lines already composed."""
+    """The segments of Table(box=SIMPLE_HEAD, caption=*caption*, caption_justify="left",
+    show_edge=*edge*) with these fixed-width *columns* and *rows*: a cell is a Text, wrapped
+    here, or lines already composed."""
     from rich import box
     from rich.segment import Segment
     from rich.text import Text
@@ -97,9 +103,15 @@ def table(
     frame = box.SIMPLE_HEAD.substitute(console.options, safe=console.safe_box)  # ASCII on a terminal that is not UTF-8
     widths = [column.width + 2 for column in columns]
     new_line = Segment.line()
-    out = [Segment(frame.get_top(widths)), new_line]
+    out = [Segment(frame.get_top(widths)), new_line] if edge else []
 
-    def row(cells: Sequence[Text | Lines], styles: Sequence[Style | None], edges: tuple[str, str, str]) -> None:
+    def row(
+        cells: Sequence[Text | Lines],
+        styles: Sequence[Style | None],
+        edges: tuple[str, str, str],
+        *,
+        head: bool = False,
+    ) -> None:
         """One row, its cells' lines side by side: a cell's style on its padding too, as Rich's Table."""
         left, divider, right = (Segment(edge) for edge in edges)
         composed: list[Lines] = []
@@ -109,19 +121,24 @@ def table(
             composed.append([list(Segment.apply_style([pad, *line, pad], style)) for line in lines])
         height = max(len(lines) for lines in composed)
         for lines, column, style in zip(composed, columns, styles, strict=True):
-            lines.extend([[Segment(" " * (column.width + 2), style)]] * (height - len(lines)))  # top-aligned
+            blank = [[Segment(" " * (column.width + 2), style)]] * (height - len(lines))
+            if head:  # headings bottom-aligned, cells top-aligned, as Rich's
+                lines[:0] = blank
+            else:
+                lines.extend(blank)
         for number in range(height):
-            out.append(left)
+            if edge:
+                out.append(left)
             for index, lines in enumerate(composed):
                 if index:
                     out.append(divider)
                 out.extend(lines[number])
-            out.extend((right, new_line))
+            out.extend((right, new_line) if edge else (new_line,))
 
     header = get_style("table.header")
     row([Text(column.header) for column in columns], [header] * len(columns),
-        (frame.head_left, frame.head_vertical, frame.head_right))  # fmt: skip
-    out.extend((Segment(frame.get_row(widths, "head", edge=True)), new_line))
+        (frame.head_left, frame.head_vertical, frame.head_right), head=True)  # fmt: skip
+    out.extend((Segment(frame.get_row(widths, "head", edge=edge)), new_line))
     styles = [get_style(column.style) if column.style else None for column in columns]
     rows = list(rows)
     for number, cells in enumerate(rows, 1):
@@ -129,8 +146,10 @@ def table(
         edges = (frame.foot_left, frame.foot_vertical, frame.foot_right) if last else \
             (frame.mid_left, frame.mid_vertical, frame.mid_right)  # fmt: skip
         row(cells, styles, edges)
-    out.extend((Segment(frame.get_bottom(widths)), new_line))
-    options = console.options.update(width=sum(widths) + len(widths) + 1, justify="left", highlight=False)
+    if edge:
+        out.extend((Segment(frame.get_bottom(widths)), new_line))
+    width = sum(widths) + len(widths) - 1 + (2 if edge else 0)  # the rules between columns, and the edges
+    options = console.options.update(width=width, justify="left", highlight=False)
     out.extend(console.render(Text(caption, style="table.caption"), options))
     return out
 

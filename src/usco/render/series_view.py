@@ -63,23 +63,24 @@ def draw_series(console: Console, series: SeriesTable) -> None:
     """
     if not series.lines:
         return
-    from rich import box
     from rich.cells import cell_len
-    from rich.table import Table
     from rich.text import Text
 
     names = "; ".join(visible(source_label(source)) for source in series.sources)
     labels = [visible(measure.label) for measure in series.measures]
     shorts = [visible(name) for name in short_names(series.measures)]
 
-    def fits(headings: Sequence[str], cells: Sequence[Sequence[str]], periods: Sequence[str]) -> bool:
+    def widths_of(headings: Sequence[str], cells: Sequence[Sequence[str]], periods: Sequence[str]) -> list[int]:
+        """Each column's width: its widest cell or heading line, the periods' first."""
         period_width = max(cell_len(visible(label)) for label in (*periods, "Period"))
-        widths = [
+        return [period_width] + [
             max(max(cell_len(visible(row[index])) for row in cells), *(cell_len(part) for part in heading.split("\n")))
             for index, heading in enumerate(headings)
         ]
-        columns = len(widths) + 1  # padding 1 each side and a rule between columns; no edges
-        return period_width + sum(widths) + 3 * columns - 1 <= console.width
+
+    def fits(headings: Sequence[str], cells: Sequence[Sequence[str]], periods: Sequence[str]) -> bool:
+        widths = widths_of(headings, cells, periods)
+        return sum(widths) + 3 * len(widths) - 1 <= console.width  # padding 1 each side, a rule between; no edges
 
     headings: Sequence[str] | None = None
     qualifier_marks = False
@@ -104,14 +105,23 @@ def draw_series(console: Console, series: SeriesTable) -> None:
     column_names = labels if headings is labels else shorts
     key += _symbol_key(series, column_names, qualifier_marks=qualifier_marks)
     if headings is not None:
-        table = Table(box=box.SIMPLE_HEAD, caption=f"Releases: {names}", caption_justify="left", show_edge=False)
-        table.add_column("Period", no_wrap=True)
-        for heading in headings:
-            table.add_column(Text(heading), justify="right", no_wrap=True)
-        for line, label, shown in zip(series.lines, periods, cells, strict=True):
-            styled = [cell_text(value, _cell_style(row)) for value, row in zip(shown, line.cells, strict=True)]
-            table.add_row(cell_text(label), *styled)
-        console.print(table)
+        # Every column as wide as its widest cell or heading line (fits() checked they fit): no
+        # layout left for rich.table to do, so the table is composed (usco.render.compose).
+        from usco.render import compose
+
+        period_width, *widths = widths_of(headings, cells, periods)
+        columns = [compose.Column("Period", period_width, no_wrap=True)]
+        columns += [
+            compose.Column(h, width, justify="right", no_wrap=True) for h, width in zip(headings, widths, strict=True)
+        ]
+        rows = [
+            [
+                cell_text(label),
+                *(cell_text(value, _cell_style(row)) for value, row in zip(shown, line.cells, strict=True)),
+            ]
+            for line, label, shown in zip(series.lines, periods, cells, strict=True)
+        ]
+        compose.show(console, compose.table(console, columns, rows, f"Releases: {names}", edge=False))
     else:
         name_width = max(cell_len(short) for short in shorts)
         for line, label, shown in zip(series.lines, periods, cells, strict=True):
