@@ -60,8 +60,13 @@ def period_start(fact: Fact, measure: Measure | None) -> dt.date:
     return fact.date.first
 
 
+_YEARS = (PeriodKind.YEAR, PeriodKind.FISCAL_YEAR)
+
+
 def _fits(fact: Fact, period: PeriodKind) -> str | None:
     """Why *fact* does not fit a measure of *period*, or None if it does."""
+    if fact.end is None and fact.date.precision == 1 and period in _YEARS:
+        return None  # a bare year in a year's measure: every fact of an annual official series
     is_partial = fact.status is Status.PARTIAL
     if period in (PeriodKind.YEAR, PeriodKind.FISCAL_YEAR):
         quarter = fact.end is not None and (fact.date, fact.end) == TRANSITION_QUARTER
@@ -105,7 +110,7 @@ def check_figures(
     by_id = {fact.id: fact for fact in facts}
     said_last = {key: source.date.last for key, source in sources.items() if source.date is not None}
     periods: dict[tuple[str, str, tuple[PartialDate, PartialDate | None]], str] = {}
-    planned, partial_figure, fiscal_year = Status.PLANNED, Status.PARTIAL, PeriodKind.FISCAL_YEAR
+    planned, partial_figure = Status.PLANNED, Status.PARTIAL
 
     def problem(fact: Fact, field: str, message: str) -> None:
         found.add(f"fact {fact.id!r}", field, message, origins.get(fact.id))
@@ -115,9 +120,7 @@ def check_figures(
         if whole is not None and _larger_than_whole(fact, whole):
             problem(fact, "value", f"{fact.value} is larger than its whole {whole.id!r} ({whole.value})")
         measure = measures.get(fact.measure) if fact.measure else None
-        date = fact.date  # period_start(fact, measure), inline: FY2016 begins on 2015-10-01
-        fiscal = measure is not None and measure.period is fiscal_year and date.precision == 1
-        start = fiscal_year_span(date.first.year)[0] if fiscal else date.first
+        date, start = fact.date, period_start(fact, measure)
         end = fact.end
         if end and end.last < start:  # FY2025 begins on 2024-10-01
             problem(fact, "end", f"{end} is before date {date}")
@@ -141,8 +144,7 @@ def check_figures(
                 f"the figures of its publisher {measure.publisher!r} (another's figure needs a measure of its own)"
             )
             problem(fact, "source", message)
-        simple = end is None and date.precision == 1 and measure.period in (PeriodKind.YEAR, fiscal_year)
-        if not simple and (misfit := _fits(fact, measure.period)) is not None:  # a bare year fits a year
+        if (misfit := _fits(fact, measure.period)) is not None:
             problem(fact, "measure", f"does not fit {measure.id!r}: {misfit}")
         key = (fact.source, measure.id, (date, None if fact.status is partial_figure else end))  # fact.period
         if key in periods:
