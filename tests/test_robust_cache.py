@@ -91,7 +91,7 @@ def _with_valid_digest(target: Path, old: bytes, new: bytes) -> None:
     raw = target.read_bytes()
     header_line, _, rest = raw.partition(b"\n")
     header = json.loads(header_line)
-    secret = cache._secret(header["key"])
+    secret = cache.keyed_secret(header["key"])
     manifest, bodies = rest[: header["manifest"][0]], rest[header["manifest"][0] :]
     counts_line, _, tables = manifest.partition(b"\n")
     counts = json.loads(counts_line)

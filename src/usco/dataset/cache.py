@@ -73,7 +73,7 @@ def directory() -> Path | None:
     return home / "Library" / "Caches" / "usco" if sys.platform == "darwin" else home / ".cache" / "usco"
 
 
-def _hash(content: bytes) -> str:
+def content_hash(content: bytes) -> str:
     return blake2b(content, digest_size=32).hexdigest()
 
 
@@ -98,7 +98,7 @@ class Recorder:
 
     def read(self, path: Path) -> bytes:
         content, info = read_dataset_file_with_status(path)
-        self.files.append([str(path.absolute()), *_identity(info), _hash(content)])
+        self.files.append([str(path.absolute()), *_identity(info), content_hash(content)])
         return content
 
     def key(self) -> dict[str, Any]:
@@ -109,8 +109,8 @@ def _identity(info: os.stat_result) -> list[int]:
     return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
-def _secret(key: dict[str, Any]) -> bytes:
-    """What every digest of the file is keyed by: its key, so no other dataset's bytes verify under it."""
+def keyed_secret(key: dict[str, Any]) -> bytes:
+    """What every digest of a file is keyed by: its key, so no other dataset's (or file's) bytes verify under it."""
     return blake2b(json.dumps(key, sort_keys=True).encode("ascii"), digest_size=32).digest()
 
 
@@ -130,7 +130,7 @@ def _unchanged(key: dict[str, Any]) -> bool:
         tick = _COARSE_TICK if info.st_mtime_ns % 1_000_000_000 == 0 else _TICK
         # Changed so close to the build that a later change may share its times: only its
         # bytes can tell (git's "racily clean" files).
-        if max(info.st_mtime_ns, info.st_ctime_ns) >= began - tick and _hash(_bytes(entry[0])) != entry[6]:
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= began - tick and content_hash(_bytes(entry[0])) != entry[6]:
             return False
     return True
 
@@ -165,7 +165,7 @@ def read(path: Path, also: Sequence[Path], rebuild: Callable[[], Dataset]) -> Da
                 return None
             manifest = handle.read(length)
             start = handle.tell()
-        secret = _secret(key)
+        secret = keyed_secret(key)
         if segments.digest(manifest, secret) != manifest_digest:
             return None
         identity = (info.st_dev, info.st_ino, info.st_size)
@@ -228,7 +228,7 @@ def write(data: Dataset, recorder: Recorder, also: Sequence[Path] = (), *, lines
     from usco.model import UscoError
 
     key = recorder.key()
-    secret = _secret(key)
+    secret = keyed_secret(key)
     encoded = segments.encode(data.facts, lines)
     parts = [(part._replace(digest=segments.digest(body, secret)), body) for part, body in encoded]
     counts = {"sources": len(data.sources), "measures": len(data.measures), "facts": len(data.facts),

@@ -30,15 +30,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from usco.dataset import cache, codec
+from usco.dataset import cache, codec, segments
 from usco.dataset.codec import Corrupt
 from usco.dataset.parse import FilePart
 from usco.version import __version__
-
-try:  # hashlib's import loads OpenSSL; BLAKE2 is built in
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other Python implementations
-    from hashlib import blake2b
 
 FORMAT = "usco-file-part-1"
 FOLDER = "parts"
@@ -46,17 +41,12 @@ PRUNE_AFTER = 7 * 24 * 3600  # seconds unused: a dataset edited often leaves a p
 _NAME = re.compile(r"[0-9a-f]{64}\.part")
 
 
-def file_hash(content: bytes) -> str:
-    return blake2b(content, digest_size=32).hexdigest()
+file_hash = cache.content_hash  # the hash the cache's key holds for each file
 
 
 def _folder() -> Path | None:
     top = cache.directory()
     return None if top is None else top / FOLDER
-
-
-def _secret(header: dict[str, Any]) -> bytes:
-    return blake2b(json.dumps(header, sort_keys=True).encode("ascii"), digest_size=32).digest()
 
 
 def load(digest: str) -> tuple[FilePart, list[str]] | None:
@@ -83,7 +73,7 @@ def _decode(digest: str, header: Any, body: bytes) -> tuple[FilePart, list[str]]
         raise Corrupt("no digest")
     if header.get("format") != FORMAT or header.get("usco") != __version__ or header.get("file") != digest:
         raise Corrupt("another version's part, or another file's")
-    if blake2b(body, digest_size=32, key=_secret(header)).hexdigest() != claimed:
+    if segments.digest(body, cache.keyed_secret(header)) != claimed:
         raise Corrupt("a part that is not what was written")
     counts, lengths = header["counts"], header["lengths"]
     includes, tables = header["includes"], header["tables"]
@@ -133,7 +123,7 @@ def save(digest: str, part: FilePart, lines: Sequence[str]) -> None:
             "tables": part.tables,
         }
         body = b"".join(encoded)
-        header["digest"] = blake2b(body, digest_size=32, key=_secret(header)).hexdigest()
+        header["digest"] = segments.digest(body, cache.keyed_secret(header))
         folder.mkdir(parents=True, exist_ok=True)
         files.write_atomically(folder / f"{digest}.part", json.dumps(header).encode("ascii") + b"\n" + body,
                                replace=True)  # fmt: skip
